@@ -1,0 +1,58 @@
+// The HTTP service (cpprestsdk http_listener): web chat page and API,
+// health. Webhooks for Messenger/Zalo are added by their channel adapters.
+//
+// Routes:
+//   GET  /            web/index.html (and other static files under web/)
+//   POST /api/chat    {"session": "...", "text": "..."} or {"session","payload"}
+//                     -> 200 {"replies":[{"text":..., "choices":[{"title","payload"}]}]}
+//                     400 malformed JSON / missing fields (JSON {"error": message}),
+//                     413 body over the limit, 429 per-session rate limit,
+//                     500 {"error", "request_id"} on an internal error.
+//   GET  /healthz     200 {"status":"ok","version":...,"database":"ok"}
+//                     (503 with the same shape when the database check fails)
+// Every handler catches everything: an exception never escapes to cpprestsdk.
+#ifndef BHXH_BOT_HTTP_SERVER_H_
+#define BHXH_BOT_HTTP_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "handlers/dialog_engine.h"
+
+namespace bhxh {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string web_dir;                    // static files; must contain index.html
+  size_t max_chat_body_bytes = 8 * 1024;  // larger POST /api/chat bodies -> 413
+  size_t max_text_chars = 1000;           // longer "text" -> 413
+  double chat_messages_per_minute = 20;   // per session, token bucket refill
+  double chat_burst = 10;                 // per session, bucket size
+};
+
+struct HealthReport {
+  bool ok = true;
+  std::string database;  // "ok" or the error
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, DialogEngine& engine,
+             std::function<HealthReport()> health, const Clock& clock);
+  ~HttpServer();
+  // Binds and starts listening. Unavailable when the port cannot be bound.
+  Status Start();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bhxh
+
+#endif  // BHXH_BOT_HTTP_SERVER_H_

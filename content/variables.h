@@ -1,0 +1,103 @@
+// Amounts that change over time (base salary, poverty line, rates) and the
+// amounts derived from them, as defined in content/variables.json. Answers
+// never contain typed amounts: they use {{name}} placeholders rendered with
+// the value in force on the day of the answer.
+//
+// variables.json:
+//   {"variables": [
+//      {"name": "luong_co_so", "label": "Lương cơ sở", "unit": "dong",
+//       "values": [{"from": "2024-07-01", "value": 2340000, "source": "NĐ 73/2024/NĐ-CP"},
+//                  {"from": "2026-07-01", "value": 2530000, "source": "NĐ 161/2026/NĐ-CP"}]}],
+//    "derived": [
+//      {"name": "bhyt_hgd_nguoi_1_thang", "label": "…", "unit": "dong",
+//       "formula": "luong_co_so * 4.5 / 100", "source": "…"}]}
+//
+// unit: "dong" (rendered "1.366.200 đồng"), "percent" ("22%", "4,5%"),
+// "number" ("20"). Derived formulas use + - * / ( ) numbers and names of
+// variables or earlier-or-later derived values (no cycles); they are evaluated
+// with muparser and rounded to the nearest whole đồng when unit is "dong".
+// A placeholder {{name.tu_ngay}} renders the date from which the value in
+// force applies (for a derived value: the latest "from" among its inputs).
+#ifndef BHXH_CONTENT_VARIABLES_H_
+#define BHXH_CONTENT_VARIABLES_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/civil_date.h"
+#include "content/content_problem.h"
+
+namespace bhxh {
+
+enum class VariableUnit { kDong, kPercent, kNumber };
+
+struct VariableValue {
+  CivilDate from;
+  double value = 0;
+  std::string source;
+};
+
+struct VariableDefinition {
+  std::string name;   // [a-z0-9_]+
+  std::string label;  // Vietnamese, for staff
+  VariableUnit unit = VariableUnit::kNumber;
+  std::vector<VariableValue> values;  // base variables: sorted by `from`
+  std::string formula;                // derived variables only
+  std::string source;                 // derived variables: where the rule comes from
+  bool derived() const { return !formula.empty(); }
+};
+
+// A value in force on a given day.
+struct ValueOnDate {
+  double value = 0;
+  CivilDate in_force_from;  // when this value started to apply
+};
+
+class VariableTable {
+ public:
+  // Parses variables.json text. All problems are reported; on any problem
+  // the table is not returned. Checks: names unique and well-formed, units,
+  // dates, values sorted by date, formulas parse and refer to known names,
+  // no cycles.
+  static std::unique_ptr<VariableTable> Parse(std::string_view text, const std::string& file_label,
+                                              std::vector<ContentProblem>* problems);
+  static std::unique_ptr<VariableTable> Load(const std::string& path,
+                                             std::vector<ContentProblem>* problems);
+
+  bool Has(std::string_view name) const;  // also accepts "name.tu_ngay"
+  // The value in force on `date`; nullopt if the name is unknown or no value
+  // applies yet on that date.
+  std::optional<ValueOnDate> ValueOn(std::string_view name, const CivilDate& date) const;
+  // The formatted value ("2.530.000 đồng", "22%") or nullopt as above.
+  std::optional<std::string> FormatOn(std::string_view name, const CivilDate& date) const;
+
+  // Replaces every {{name}} / {{name.tu_ngay}} in `text` with the value in
+  // force on `date`. An unknown name or a name with no value on that date
+  // is left as-is and reported in `unresolved` (if given).
+  std::string Render(std::string_view text, const CivilDate& date,
+                     std::vector<std::string>* unresolved = nullptr) const;
+
+  const std::vector<VariableDefinition>& definitions() const { return definitions_; }
+
+ private:
+  std::vector<VariableDefinition> definitions_;
+  std::map<std::string, size_t, std::less<>> by_name_;
+};
+
+// Every placeholder name referenced in `text`, in order of appearance.
+std::vector<std::string> ReferencedVariables(std::string_view text);
+
+// 1366200 -> "1.366.200 đồng" (rounded to the nearest đồng).
+std::string FormatDong(double amount);
+// 4.5 -> "4,5%", 22 -> "22%".
+std::string FormatPercent(double percent);
+// 1366200 -> "1.366.200"; 4.5 -> "4,5".
+std::string FormatVietnameseNumber(double value);
+
+}  // namespace bhxh
+
+#endif  // BHXH_CONTENT_VARIABLES_H_

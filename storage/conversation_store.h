@@ -1,0 +1,42 @@
+// Per-user conversation state, so a conversation survives restarts. The
+// state is an opaque string owned by the dialog engine (handlers/); storage
+// does not interpret it.
+#ifndef BHXH_STORAGE_CONVERSATION_STORE_H_
+#define BHXH_STORAGE_CONVERSATION_STORE_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+
+namespace bhxh {
+
+class Database;
+
+struct ConversationKey {
+  std::string channel;  // "web", "messenger", "zalo", "cli"
+  std::string user;
+};
+
+struct StoredConversation {
+  std::string state;  // opaque to storage
+  std::chrono::system_clock::time_point updated_at;
+};
+
+class ConversationStore {
+ public:
+  virtual ~ConversationStore() = default;
+  // nullopt when the user has no stored conversation.
+  virtual Result<std::optional<StoredConversation>> Load(const ConversationKey& key) = 0;
+  virtual Status Save(const ConversationKey& key, const std::string& state,
+                      std::chrono::system_clock::time_point at) = 0;
+  virtual Status Delete(const ConversationKey& key) = 0;
+};
+
+std::unique_ptr<ConversationStore> NewSqliteConversationStore(Database& db);
+
+}  // namespace bhxh
+
+#endif  // BHXH_STORAGE_CONVERSATION_STORE_H_
