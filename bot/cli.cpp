@@ -1,1 +1,424 @@
-// TODO(stub): implemented in progress
+#include "bot/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include "base/civil_date.h"
+#include "base/clock.h"
+#include "bot/build_info.h"
+#include "bot/config.h"
+#include "bot/content_loader.h"
+#include "bot/http_server.h"
+#include "handlers/dialog_engine.h"
+#include "handlers/faq_handler.h"
+#include "storage/conversation_store.h"
+#include "storage/database.h"
+#include "storage/faq_store.h"
+#include "storage/question_log.h"
+
+namespace bhxh {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+bool FileExists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+struct Common {
+  std::string config_file;
+  std::string data_dir;
+  std::string content_dir;
+};
+
+// Defaults < config file < environment < flags.
+bool BuildConfig(const Common& common, Config* config, std::ostream& err) {
+  if (!common.config_file.empty()) {
+    if (Status s = ApplyConfigFile(common.config_file, config); !s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return false;
+    }
+  }
+  if (Status s = ApplyEnvironment([](const char* n) { return std::getenv(n); }, config); !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return false;
+  }
+  if (!common.data_dir.empty()) config->data_dir = common.data_dir;
+  if (!common.content_dir.empty()) config->content_dir = common.content_dir;
+  config->content_dir = ResolveContentDir(config->content_dir);
+  return true;
+}
+
+bool LoadShared(const Config& config, SharedContent* shared, std::ostream& err) {
+  std::vector<ContentProblem> problems;
+  if (!LoadSharedContent(ContentFiles{config.content_dir}, shared, &problems)) {
+    err << "error: invalid content in " << config.content_dir << ":\n" << JoinProblems(problems);
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Database> OpenDatabase(const Config& config, std::ostream& err) {
+  auto db = Database::Open(config.database_path());
+  if (!db.ok()) {
+    err << "error: " << db.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(db).value();
+}
+
+// The live FAQ; on first start (empty database) the shipped faq.json is
+// imported so the service answers out of the box.
+bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
+             std::vector<FaqEntry>* entries, std::ostream& err) {
+  auto store = NewSqliteFaqStore(db);
+  auto live = store->LoadLive();
+  if (!live.ok()) {
+    err << "error: " << live.status().message() << "\n";
+    return false;
+  }
+  if (!live.value().empty()) {
+    *entries = std::move(live).value();
+    return true;
+  }
+  const std::string path = ContentFiles{config.content_dir}.faq();
+  FaqParseResult shipped = LoadFaqChecked(path, *shared.variables);
+  if (!shipped.ok()) {
+    err << "error: invalid FAQ content:\n" << JoinProblems(shipped.problems);
+    return false;
+  }
+  auto rev = store->ReplaceAll(shipped.entries, "first start: " + path, SystemClock().Now());
+  if (!rev.ok()) {
+    err << "error: " << rev.status().message() << "\n";
+    return false;
+  }
+  *entries = std::move(shipped.entries);
+  return true;
+}
+
+json ToJson(const MatchResult& m, const FaqIndex& index, const std::string& query) {
+  json j;
+  j["query"] = query;
+  j["outcome"] = MatchOutcomeName(m.outcome);
+  j["faq_id"] = m.outcome == MatchOutcome::kAnswer
+                    ? json(index.entries()[m.ranked.front().entry].id)
+                    : json(nullptr);
+  j["score"] = std::round(m.score * 10000) / 10000;
+  json alternatives = json::array();
+  if (m.outcome == MatchOutcome::kClarify) {
+    for (size_t e : m.alternatives) alternatives.push_back(index.entries()[e].id);
+  } else {
+    for (size_t i = m.outcome == MatchOutcome::kAnswer ? 1 : 0; i < m.ranked.size() && alternatives.size() < 3; ++i) {
+      alternatives.push_back(index.entries()[m.ranked[i].entry].id);
+    }
+  }
+  j["alternatives"] = alternatives;
+  j["reason"] = DeclineReasonName(m.reason);
+  return j;
+}
+
+void PrintReplies(const std::vector<Reply>& replies, std::ostream& out) {
+  for (const auto& r : replies) {
+    out << r.text << "\n";
+    int n = 1;
+    for (const auto& c : r.choices) out << "  [" << n++ << "] " << c.title << "\n";
+  }
+}
+
+int Ask(const Common& common, const std::string& content_file, bool as_json,
+        const std::string& date_text, std::vector<std::string> words, std::istream& in,
+        std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  SharedContent shared;
+  if (!LoadShared(config, &shared, err)) return kExitError;
+  CivilDate today = VietnamDateAt(SystemClock().Now());
+  if (!date_text.empty()) {
+    auto d = CivilDate::ParseIso(date_text);
+    if (!d) {
+      err << "error: --date: expected YYYY-MM-DD, got '" << date_text << "'\n";
+      return kExitUsage;
+    }
+    today = *d;
+  }
+
+  std::vector<FaqEntry> entries;
+  if (!content_file.empty()) {
+    if (!FileExists(content_file)) {
+      err << "error: --content: file not found: " << content_file << "\n";
+      return kExitError;
+    }
+    FaqParseResult parsed = LoadFaqChecked(content_file, *shared.variables);
+    if (!parsed.ok()) {
+      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems);
+      return kExitError;
+    }
+    entries = std::move(parsed.entries);
+  } else if (FileExists(config.database_path())) {
+    // Read the live FAQ without creating anything.
+    auto db = OpenDatabase(config, err);
+    if (!db) return kExitError;
+    auto live = NewSqliteFaqStore(*db)->LoadLive();
+    if (!live.ok()) {
+      err << "error: " << live.status().message() << "\n";
+      return kExitError;
+    }
+    entries = std::move(live).value();
+  }
+  if (entries.empty()) {
+    FaqParseResult parsed = LoadFaqChecked(ContentFiles{config.content_dir}.faq(), *shared.variables);
+    if (!parsed.ok()) {
+      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems);
+      return kExitError;
+    }
+    entries = std::move(parsed.entries);
+  }
+  const auto snapshot = MakeSnapshot(shared, std::move(entries), config.matching);
+  const FaqHandler handler(*snapshot, today);
+
+  auto answer_one = [&](const std::string& q) {
+    const MatchResult m = snapshot->faq->Match(q);
+    if (as_json) {
+      out << ToJson(m, *snapshot->faq, q).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    } else {
+      out << "[" << MatchOutcomeName(m.outcome) << " " << m.score << "] " << q << "\n";
+      PrintReplies(handler.ForMatch(m, 0), out);
+      out << "\n";
+    }
+  };
+  if (!words.empty()) {
+    std::string q;
+    for (const auto& w : words) q += (q.empty() ? "" : " ") + w;
+    answer_one(q);
+    return 0;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    answer_one(line);
+  }
+  return 0;
+}
+
+int ImportFaq(const Common& common, const std::string& file, std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  SharedContent shared;
+  if (!LoadShared(config, &shared, err)) return kExitError;
+  FaqParseResult parsed = LoadFaqChecked(file, *shared.variables);
+  if (!parsed.ok()) {
+    err << "error: " << file << " is invalid; nothing was imported:\n" << JoinProblems(parsed.problems);
+    return kExitError;
+  }
+  auto db = OpenDatabase(config, err);
+  if (!db) return kExitError;
+  auto rev = NewSqliteFaqStore(*db)->ReplaceAll(parsed.entries, "import-faq " + file,
+                                                SystemClock().Now());
+  if (!rev.ok()) {
+    err << "error: " << rev.status().message() << "\n";
+    return kExitError;
+  }
+  out << "imported " << parsed.entries.size() << " entries as revision " << rev->number << " ("
+      << rev->summary << ")\n";
+  return 0;
+}
+
+int ExportFaq(const Common& common, const std::string& output, std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  SharedContent shared;
+  if (!LoadShared(config, &shared, err)) return kExitError;
+  auto db = OpenDatabase(config, err);
+  if (!db) return kExitError;
+  std::vector<FaqEntry> entries;
+  if (!LiveFaq(*db, config, shared, &entries, err)) return kExitError;
+  const std::string text = SerializeFaqJson(entries);
+  if (output.empty() || output == "-") {
+    out << text;
+    return 0;
+  }
+  std::ofstream f(output, std::ios::binary | std::ios::trunc);
+  if (!f || !(f << text) || !f.flush()) {
+    err << "error: cannot write " << output << "\n";
+    return kExitError;
+  }
+  return 0;
+}
+
+struct Service {
+  std::unique_ptr<Database> db;
+  std::unique_ptr<ConversationStore> conversations;
+  std::unique_ptr<QuestionLog> questions;
+  std::unique_ptr<LiveContent> content;
+  SystemClock clock;
+  std::unique_ptr<DialogEngine> engine;
+};
+
+bool StartService(const Config& config, Service* svc, std::ostream& err) {
+  SharedContent shared;
+  if (!LoadShared(config, &shared, err)) return false;
+  svc->db = OpenDatabase(config, err);
+  if (!svc->db) return false;
+  std::vector<FaqEntry> entries;
+  if (!LiveFaq(*svc->db, config, shared, &entries, err)) return false;
+  svc->content = std::make_unique<LiveContent>(MakeSnapshot(shared, std::move(entries), config.matching));
+  svc->conversations = NewSqliteConversationStore(*svc->db);
+  svc->questions = NewSqliteQuestionLog(*svc->db);
+  svc->engine = std::make_unique<DialogEngine>(*svc->content, svc->conversations.get(),
+                                               svc->questions.get(), svc->clock);
+  return true;
+}
+
+int Serve(const Common& common, const std::string& host, int port, const std::string& web_dir,
+          std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  if (!host.empty()) config.host = host;
+  if (port > 0) config.port = port;
+  if (!web_dir.empty()) config.web_dir = web_dir;
+  config.web_dir = ResolveWebDir(config.web_dir);
+  if (!FileExists(config.web_dir + "/index.html")) {
+    err << "error: web directory " << config.web_dir << " has no index.html\n";
+    return kExitError;
+  }
+
+  // Block the stop signals in every thread (cpprestsdk's included) so that
+  // this thread receives them through sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Service svc;
+  if (!StartService(config, &svc, err)) return kExitError;
+  HttpServerOptions options = config.web_chat;
+  options.host = config.host;
+  options.port = config.port;
+  options.web_dir = config.web_dir;
+  Database* db = svc.db.get();
+  HttpServer server(options, *svc.engine,
+                    [db]() {
+                      HealthReport h;
+                      h.database = db->HealthCheck();
+                      h.ok = h.database == "ok";
+                      return h;
+                    },
+                    svc.clock);
+  if (Status s = server.Start(); !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return kExitError;
+  }
+  err << "bhxh-bot " << BHXH_VERSION << " listening on http://" << config.host << ":" << config.port
+      << "/ (data: " << config.database_path() << ", content: " << config.content_dir << ")\n";
+  out.flush();
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  err << "bhxh-bot: stopping (signal " << sig << ")\n";
+  server.Stop();
+  return 0;
+}
+
+int Chat(const Common& common, std::istream& in, std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  Service svc;
+  if (!StartService(config, &svc, err)) return kExitError;
+  const std::string user = "console";
+  auto send = [&](const std::string& text, const std::string& payload) {
+    auto replies = svc.engine->Handle(Inbound{"cli", user, text, payload, svc.clock.Now()});
+    if (!replies.ok()) {
+      err << "error: " << replies.status().message() << "\n";
+      return false;
+    }
+    for (const auto& r : replies.value()) {
+      out << "bot> " << r.text << "\n";
+      int n = 1;
+      for (const auto& c : r.choices) out << "     " << n++ << ") " << c.title << "\n";
+    }
+    return true;
+  };
+  out << "(gõ câu hỏi, số để chọn, Ctrl-D để thoát)\n";
+  if (!send("", "GET_STARTED")) return kExitError;
+  std::string line;
+  while (out << "bạn> " << std::flush, std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (!send(line, "")) return kExitError;
+  }
+  out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err) {
+  CLI::App app{"bhxh-bot: trợ lý tự động BHXH cơ sở Sơn Hà (BHXH/BHYT FAQ chatbot)", "bhxh-bot"};
+  app.set_version_flag("--version", BHXH_VERSION);
+  app.require_subcommand(1);
+  Common common;
+  app.add_option("--config", common.config_file, "JSON config file")->check(CLI::ExistingFile);
+  app.add_option("--data-dir", common.data_dir, "directory of the SQLite database (default ./data)");
+  app.add_option("--content-dir", common.content_dir, "directory of the shipped content");
+
+  std::string host, web_dir;
+  int port = 0;
+  auto* serve = app.add_subcommand("serve", "run the HTTP service (web chat, health)");
+  serve->add_option("--host", host, "address to listen on (default 127.0.0.1)");
+  serve->add_option("--port", port, "port (default 8080)")->check(CLI::Range(1, 65535));
+  serve->add_option("--web-dir", web_dir, "directory of the web chat page");
+
+  std::string content_file, date_text;
+  bool as_json = false;
+  std::vector<std::string> question;
+  auto* ask = app.add_subcommand("ask", "answer one question, or one per line from stdin");
+  ask->add_option("--content", content_file, "answer from this FAQ file; writes nothing");
+  ask->add_flag("--json", as_json, "one JSON object per question");
+  ask->add_option("--date", date_text, "answer as on this day (YYYY-MM-DD)");
+  ask->add_option("question", question, "the question (else read stdin)");
+
+  auto* chat = app.add_subcommand("chat", "interactive console conversation");
+
+  std::string import_file;
+  auto* import_faq = app.add_subcommand("import-faq", "validate a FAQ file and make it the live FAQ");
+  import_faq->add_option("file", import_file, "FAQ file in the import format")->required();
+
+  std::string export_file;
+  auto* export_faq = app.add_subcommand("export-faq", "write the live FAQ in the import format");
+  export_faq->add_option("-o,--output", export_file, "output file (default stdout)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    out << BHXH_VERSION << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    err << "error: " << e.what() << "\nRun 'bhxh-bot --help' for usage.\n";
+    return kExitUsage;
+  }
+  try {
+    if (*serve) return Serve(common, host, port, web_dir, out, err);
+    if (*ask) return Ask(common, content_file, as_json, date_text, question, in, out, err);
+    if (*chat) return Chat(common, in, out, err);
+    if (*import_faq) return ImportFaq(common, import_file, out, err);
+    if (*export_faq) return ExportFaq(common, export_file, out, err);
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+    return kExitError;
+  }
+  return kExitUsage;
+}
+
+}  // namespace bhxh

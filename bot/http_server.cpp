@@ -1,1 +1,526 @@
-// TODO(stub): implemented in progress
+#include "bot/http_server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <cpprest/http_listener.h>
+#include <cpprest/http_msg.h>
+#include <nlohmann/json.hpp>
+
+#include "bot/build_info.h"
+#include "bot/rate_limiter.h"
+#include "bot/static_files.h"
+
+namespace bhxh {
+
+namespace {
+
+namespace http = web::http;
+using http::experimental::listener::http_listener;
+using http::experimental::listener::http_listener_config;
+using json = nlohmann::json;
+
+constexpr char kJsonType[] = "application/json; charset=utf-8";
+// Pages load only what they ship with: no inline script, no third party.
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "object-src 'none'";
+constexpr size_t kMaxSessionChars = 128;
+// Calls of one session are serialised on one of these locks (session id
+// hashed). A fixed array bounds memory whatever number of sessions a client
+// invents; two sessions sharing a stripe merely wait for each other.
+constexpr size_t kSessionStripes = 64;
+
+// Messages of the API's error answers. The page shows its own wording; these
+// are for whoever reads the API traffic, and tests pin them.
+constexpr char kErrMalformedJson[] = "nội dung không phải JSON hợp lệ";
+constexpr char kErrNotObject[] = "nội dung phải là một đối tượng JSON";
+constexpr char kErrSessionMissing[] = "thiếu trường \"session\"";
+constexpr char kErrSessionNotString[] = "trường \"session\" phải là chuỗi";
+constexpr char kErrSessionFormat[] =
+    "trường \"session\" phải gồm 1–128 ký tự A-Z, a-z, 0-9, _ hoặc -";
+constexpr char kErrTextNotString[] = "trường \"text\" phải là chuỗi";
+constexpr char kErrPayloadNotString[] = "trường \"payload\" phải là chuỗi";
+constexpr char kErrNothingToHandle[] = "cần có \"text\" hoặc \"payload\"";
+constexpr char kErrRateLimited[] = "bạn gửi quá nhanh, vui lòng thử lại sau ít giây";
+constexpr char kErrNotFound[] = "không tìm thấy";
+constexpr char kErrMethod[] = "phương thức không được hỗ trợ";
+constexpr char kErrInternal[] = "lỗi máy chủ, vui lòng thử lại";
+
+const char* StatusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "OK";
+    case StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
+    case StatusCode::kNotFound: return "NOT_FOUND";
+    case StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
+    case StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
+    case StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
+    case StatusCode::kUnavailable: return "UNAVAILABLE";
+    case StatusCode::kInternal: return "INTERNAL";
+  }
+  return "UNKNOWN";
+}
+
+bool IsSessionChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-';
+}
+
+bool IsValidSession(const std::string& s) {
+  if (s.empty() || s.size() > kMaxSessionChars) return false;
+  for (char c : s) {
+    if (!IsSessionChar(c)) return false;
+  }
+  return true;
+}
+
+// Code points of valid UTF-8 (the JSON parser has already rejected invalid
+// UTF-8): every byte that is not a continuation byte starts one.
+size_t CodePoints(const std::string& utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// Serialises without throwing: text from content or the engine with a bad
+// byte is sent with U+FFFD instead of turning into a 500.
+std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string ErrorBody(const std::string& message) { return Dump(json{{"error", message}}); }
+
+// Everything the one log line of a request needs. Never the body, the path
+// as sent, the session id or the client address: only our own labels.
+struct RequestLog {
+  std::string id;
+  std::string method;
+  const char* route = "unknown";
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::string error;  // our own status code and message, for 500s
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(HttpServerOptions opts, DialogEngine& eng, std::function<HealthReport()> health_fn,
+       const Clock& clk)
+      : options(std::move(opts)),
+        engine(eng),
+        health(std::move(health_fn)),
+        clock(clk),
+        limiter(RateLimiterOptions{options.chat_messages_per_minute, options.chat_burst, 10000},
+                clk) {
+    std::random_device rd;
+    char prefix[16];
+    std::snprintf(prefix, sizeof prefix, "%08x", static_cast<unsigned>(rd()));
+    id_prefix = prefix;
+  }
+
+  // Entry point for every request; never throws.
+  void Handle(http::http_request request);
+  void HandleChat(http::http_request request, std::shared_ptr<RequestLog> log);
+  // Validates one chat body, asks the engine and sends the answer (or the
+  // 4xx naming what is wrong). Throws only what the engine or the allocator
+  // throws; the caller turns that into a 500.
+  void AnswerChat(const http::http_request& request, const std::vector<unsigned char>& body,
+                  const std::shared_ptr<RequestLog>& log);
+  void HandleHealth(const http::http_request& request, const std::shared_ptr<RequestLog>& log);
+  void HandleStatic(const http::http_request& request, const std::string& path,
+                    const std::shared_ptr<RequestLog>& log);
+
+  // Sends the answer and writes the log line; never throws. Every request
+  // gets exactly one Send (or one SendError).
+  void Send(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+            http::status_code status, std::string body, const std::string& content_type,
+            bool is_page, const std::vector<std::pair<std::string, std::string>>& extra = {});
+  void SendJson(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+                http::status_code status, const json& body,
+                const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+    Send(request, log, status, Dump(body), kJsonType, false, extra);
+  }
+  void SendError(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+                 http::status_code status, const std::string& message,
+                 const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+    Send(request, log, status, ErrorBody(message), kJsonType, false, extra);
+  }
+  void SendInternalError(const http::http_request& request,
+                         const std::shared_ptr<RequestLog>& log) {
+    SendJson(request, log, http::status_codes::InternalError,
+             json{{"error", kErrInternal}, {"request_id", log->id}});
+  }
+
+  std::string NextRequestId() {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s-%06llu", id_prefix.c_str(),
+                  static_cast<unsigned long long>(++request_counter));
+    return buf;
+  }
+
+  // In-flight accounting: a chat continuation runs after the cpprestsdk
+  // handler has returned, so http_listener::close() does not wait for it;
+  // Stop() waits on this count so no continuation outlives the Impl.
+  void BeginRequest() {
+    std::lock_guard<std::mutex> lock(flight_mu);
+    ++in_flight;
+  }
+  void EndRequest() {
+    std::lock_guard<std::mutex> lock(flight_mu);
+    if (--in_flight == 0) flight_cv.notify_all();
+  }
+
+  HttpServerOptions options;
+  DialogEngine& engine;
+  std::function<HealthReport()> health;
+  const Clock& clock;
+  RateLimiter limiter;
+  std::array<std::mutex, kSessionStripes> session_locks;
+
+  std::string id_prefix;
+  std::atomic<unsigned long long> request_counter{0};
+
+  std::mutex flight_mu;
+  std::condition_variable flight_cv;
+  size_t in_flight = 0;  // guarded by flight_mu
+
+  std::mutex listener_mu;  // guards listener across Start/Stop
+  std::unique_ptr<http_listener> listener;
+};
+
+void HttpServer::Impl::Send(const http::http_request& request,
+                            const std::shared_ptr<RequestLog>& log, http::status_code status,
+                            std::string body, const std::string& content_type, bool is_page,
+                            const std::vector<std::pair<std::string, std::string>>& extra) {
+  try {
+    http::http_response response(status);
+    response.set_body(std::move(body), content_type);
+    auto& h = response.headers();
+    h.set_content_type(content_type);
+    h.add("X-Request-Id", log->id);
+    h.add("X-Content-Type-Options", "nosniff");
+    h.add("Referrer-Policy", "no-referrer");
+    if (is_page) {
+      h.add("Content-Security-Policy", kContentSecurityPolicy);
+      // Revalidate, so a kiosk picks up an edited page without a cache purge.
+      h.add("Cache-Control", "no-cache");
+    } else {
+      h.add("Cache-Control", "no-store");
+    }
+    for (const auto& [name, value] : extra) h.add(name, value);
+    // The reply task fails when the client has gone away; observe it, since
+    // an unobserved pplx task exception raises SIGTRAP.
+    request.reply(response).then([](pplx::task<void> t) {
+      try {
+        t.get();
+      } catch (...) {
+      }
+    });
+  } catch (...) {
+    // Nothing more can be told to this client.
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - log->start)
+                      .count();
+  try {
+    json line = {{"request_id", log->id}, {"method", log->method},  {"route", log->route},
+                 {"status", status},      {"ms", ms}};
+    if (!log->error.empty()) line["error"] = log->error;
+    const std::string text = Dump(line) + "\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  } catch (...) {
+  }
+  EndRequest();
+}
+
+void HttpServer::Impl::Handle(http::http_request request) {
+  auto log = std::make_shared<RequestLog>();
+  BeginRequest();
+  try {
+    log->id = NextRequestId();
+    const std::string method = request.method();
+    // Only our own method names reach the log, never what a client invents.
+    log->method = (method == http::methods::GET || method == http::methods::POST ||
+                   method == http::methods::HEAD)
+                      ? method
+                      : "other";
+    // "//x/y" parses as a host "x" and the path "/y"; such a target is not
+    // a path of ours, whatever the remaining path looks like.
+    const web::uri& target = request.request_uri();
+    if (target.scheme().empty() && !target.host().empty()) {
+      SendError(request, log, http::status_codes::NotFound, kErrNotFound);
+      return;
+    }
+    const std::string path = request.relative_uri().path();
+    if (path == "/api/chat") {
+      log->route = "/api/chat";
+      if (method != http::methods::POST) {
+        SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
+                  {{"Allow", "POST"}});
+        return;
+      }
+      HandleChat(request, log);
+      return;
+    }
+    if (path == "/healthz") {
+      log->route = "/healthz";
+      if (method != http::methods::GET) {
+        SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
+                  {{"Allow", "GET"}});
+        return;
+      }
+      HandleHealth(request, log);
+      return;
+    }
+    log->route = "static";
+    if (!StaticFileName(path)) {
+      log->route = "unknown";
+      SendError(request, log, http::status_codes::NotFound, kErrNotFound);
+      return;
+    }
+    if (method != http::methods::GET) {
+      SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
+                {{"Allow", "GET"}});
+      return;
+    }
+    HandleStatic(request, path, log);
+  } catch (const std::exception& e) {
+    log->error = std::string("exception: ") + e.what();
+    SendInternalError(request, log);
+  } catch (...) {
+    log->error = "unknown exception";
+    SendInternalError(request, log);
+  }
+}
+
+void HttpServer::Impl::HandleHealth(const http::http_request& request,
+                                    const std::shared_ptr<RequestLog>& log) {
+  HealthReport report;
+  report.database = "ok";
+  if (health) {
+    try {
+      report = health();
+    } catch (...) {
+      // A check that blows up is a failed check, not a server error.
+      report.ok = false;
+      report.database = "health check failed";
+    }
+  }
+  json body = {{"status", report.ok ? "ok" : "degraded"},
+               {"version", BHXH_VERSION},
+               {"database", report.database}};
+  SendJson(request, log,
+           report.ok ? http::status_codes::OK : http::status_codes::ServiceUnavailable, body);
+}
+
+void HttpServer::Impl::HandleStatic(const http::http_request& request, const std::string& path,
+                                    const std::shared_ptr<RequestLog>& log) {
+  const std::optional<std::string> name = StaticFileName(path);
+  const std::optional<std::string> type = name ? StaticContentType(*name) : std::nullopt;
+  std::optional<std::string> data = name ? ReadStaticFile(options.web_dir, *name) : std::nullopt;
+  if (!name || !type || !data) {
+    SendError(request, log, http::status_codes::NotFound, kErrNotFound);
+    return;
+  }
+  Send(request, log, http::status_codes::OK, std::move(*data), *type, true);
+}
+
+void HttpServer::Impl::HandleChat(http::http_request request, std::shared_ptr<RequestLog> log) {
+  // Refuse an announced over-size body before reading it.
+  const auto& headers = request.headers();
+  auto it = headers.find(http::header_names::content_length);
+  if (it != headers.end()) {
+    const std::string& value = it->second;
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long announced = std::strtoull(value.c_str(), &end, 10);
+    const bool parsed = !value.empty() && end != nullptr && *end == '\0' && errno == 0 &&
+                        value.find('-') == std::string::npos;
+    if (!parsed || announced > options.max_chat_body_bytes) {
+      SendError(request, log, http::status_codes::RequestEntityTooLarge,
+                "nội dung yêu cầu quá lớn (tối đa " +
+                    std::to_string(options.max_chat_body_bytes) + " byte)");
+      return;
+    }
+  }
+  // A body without Content-Length (chunked) is only measured once read;
+  // in production nginx's client_max_body_size bounds it before it gets here.
+  request.extract_vector().then(
+      [this, request, log](pplx::task<std::vector<unsigned char>> body_task) {
+        try {
+          const std::vector<unsigned char> body = body_task.get();
+          AnswerChat(request, body, log);
+        } catch (const std::exception& e) {
+          log->error = std::string("exception: ") + e.what();
+          SendInternalError(request, log);
+        } catch (...) {
+          log->error = "unknown exception";
+          SendInternalError(request, log);
+        }
+      });
+}
+
+void HttpServer::Impl::AnswerChat(const http::http_request& request,
+                                  const std::vector<unsigned char>& body,
+                                  const std::shared_ptr<RequestLog>& log) {
+  using http::status_codes;
+  if (body.size() > options.max_chat_body_bytes) {
+    SendError(request, log, status_codes::RequestEntityTooLarge,
+              "nội dung yêu cầu quá lớn (tối đa " + std::to_string(options.max_chat_body_bytes) +
+                  " byte)");
+    return;
+  }
+  const json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    SendError(request, log, status_codes::BadRequest, kErrMalformedJson);
+    return;
+  }
+  if (!doc.is_object()) {
+    SendError(request, log, status_codes::BadRequest, kErrNotObject);
+    return;
+  }
+  auto session_it = doc.find("session");
+  if (session_it == doc.end()) {
+    SendError(request, log, status_codes::BadRequest, kErrSessionMissing);
+    return;
+  }
+  if (!session_it->is_string()) {
+    SendError(request, log, status_codes::BadRequest, kErrSessionNotString);
+    return;
+  }
+  const std::string& session = session_it->get_ref<const std::string&>();
+  if (!IsValidSession(session)) {
+    SendError(request, log, status_codes::BadRequest, kErrSessionFormat);
+    return;
+  }
+  std::string text;
+  std::string payload;
+  if (auto t = doc.find("text"); t != doc.end() && !t->is_null()) {
+    if (!t->is_string()) {
+      SendError(request, log, status_codes::BadRequest, kErrTextNotString);
+      return;
+    }
+    text = t->get<std::string>();
+  }
+  if (auto p = doc.find("payload"); p != doc.end() && !p->is_null()) {
+    if (!p->is_string()) {
+      SendError(request, log, status_codes::BadRequest, kErrPayloadNotString);
+      return;
+    }
+    payload = p->get<std::string>();
+  }
+  if (text.empty() && payload.empty()) {
+    SendError(request, log, status_codes::BadRequest, kErrNothingToHandle);
+    return;
+  }
+  if (CodePoints(text) > options.max_text_chars) {
+    SendError(request, log, status_codes::RequestEntityTooLarge,
+              "câu hỏi quá dài (tối đa " + std::to_string(options.max_text_chars) + " ký tự)");
+    return;
+  }
+  if (CodePoints(payload) > options.max_text_chars) {
+    SendError(request, log, status_codes::RequestEntityTooLarge,
+              "payload quá dài (tối đa " + std::to_string(options.max_text_chars) + " ký tự)");
+    return;
+  }
+  // Only well-formed requests spend a token: a page with a bug that sends
+  // garbage should not lock its citizen out.
+  if (!limiter.Allow(session)) {
+    const long long retry = std::max<long long>(1, limiter.RetryAfter(session).count());
+    SendError(request, log, status_codes::TooManyRequests, kErrRateLimited,
+              {{"Retry-After", std::to_string(retry)}});
+    return;
+  }
+
+  Inbound in;
+  in.channel = "web";
+  in.user = session;
+  in.text = std::move(text);
+  in.payload = std::move(payload);
+  in.at = clock.Now();
+
+  Result<std::vector<Reply>> replies = [&] {
+    // The engine needs one user's messages in order.
+    std::lock_guard<std::mutex> lock(
+        session_locks[std::hash<std::string>{}(session) % kSessionStripes]);
+    return engine.Handle(in);
+  }();
+  if (!replies.ok()) {
+    log->error = std::string(StatusCodeName(replies.status().code())) + ": " +
+                 replies.status().message();
+    SendInternalError(request, log);
+    return;
+  }
+  json out = json::array();
+  for (const Reply& r : *replies) {
+    json choices = json::array();
+    for (const Choice& c : r.choices) {
+      choices.push_back({{"title", c.title}, {"payload", c.payload}});
+    }
+    out.push_back({{"text", r.text}, {"choices", std::move(choices)}});
+  }
+  SendJson(request, log, status_codes::OK, json{{"replies", std::move(out)}});
+}
+
+HttpServer::HttpServer(HttpServerOptions options, DialogEngine& engine,
+                       std::function<HealthReport()> health, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), engine, std::move(health), clock)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  std::lock_guard<std::mutex> lock(impl_->listener_mu);
+  if (impl_->listener) return FailedPrecondition("the HTTP server is already started");
+  const std::string& host = impl_->options.host;
+  const std::string where =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+      std::to_string(impl_->options.port);
+  try {
+    web::uri uri("http://" + where + "/");
+    http_listener_config config;
+    config.set_timeout(std::chrono::seconds(30));
+    auto listener = std::make_unique<http_listener>(uri, config);
+    Impl* impl = impl_.get();
+    listener->support([impl](http::http_request request) { impl->Handle(std::move(request)); });
+    listener->open().wait();
+    impl_->listener = std::move(listener);
+  } catch (const std::exception& e) {
+    return Unavailable("cannot listen on " + where + ": " + e.what());
+  } catch (...) {
+    return Unavailable("cannot listen on " + where);
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  std::unique_ptr<http_listener> listener;
+  {
+    std::lock_guard<std::mutex> lock(impl_->listener_mu);
+    listener = std::move(impl_->listener);
+  }
+  if (listener) {
+    try {
+      listener->close().wait();
+    } catch (...) {
+      // Closing failed; the wait below still keeps continuations safe.
+    }
+  }
+  std::unique_lock<std::mutex> lock(impl_->flight_mu);
+  impl_->flight_cv.wait(lock, [this] { return impl_->in_flight == 0; });
+}
+
+}  // namespace bhxh

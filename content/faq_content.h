@@ -48,7 +48,12 @@ using VariableExists = std::function<bool(std::string_view name)>;
 
 // Parses and validates the text of a faq.json file. `file_label` is used in
 // problems. On any problem no entries are returned (all-or-nothing). Never
-// throws on malformed input.
+// throws on malformed input. Strings are stored exactly as written (not
+// normalised); lengths and duplicate questions are judged after NFC.
+// Problems come sorted by line; an entry-level problem is reported on the
+// line of the entry's "id" (or of the entry when it has none), a field
+// problem on the line of its key or array element. Placeholders {{name}} in
+// answers must be balanced and, when `variable_exists` is set, known.
 FaqParseResult ParseFaqJson(std::string_view text, const std::string& file_label,
                             const VariableExists& variable_exists = {});
 
@@ -57,7 +62,9 @@ FaqParseResult LoadFaqFile(const std::string& path, const VariableExists& variab
 
 // Writes the entries in the import format: 2-space indentation, keys in the
 // order shown above, optional fields omitted when empty, UTF-8 unescaped,
-// trailing newline. ParseFaqJson(SerializeFaqJson(e)) == e.
+// trailing newline. ParseFaqJson(SerializeFaqJson(e)) == e for valid
+// entries; a file already in this format is written back byte for byte.
+// Invalid UTF-8 in an entry is written as U+FFFD (never throws).
 std::string SerializeFaqJson(const std::vector<FaqEntry>& entries);
 
 }  // namespace bhxh

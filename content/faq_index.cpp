@@ -1,1 +1,485 @@
-// TODO(stub): implemented in progress
+#include "content/faq_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_set>
+
+namespace bhxh {
+
+const char* MatchOutcomeName(MatchOutcome o) {
+  switch (o) {
+    case MatchOutcome::kAnswer: return "answer";
+    case MatchOutcome::kClarify: return "clarify";
+    case MatchOutcome::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+const char* DeclineReasonName(DeclineReason r) {
+  switch (r) {
+    case DeclineReason::kNone: return "";
+    case DeclineReason::kEmpty: return "empty";
+    case DeclineReason::kSmalltalk: return "smalltalk";
+    case DeclineReason::kOutOfScope: return "out_of_scope";
+    case DeclineReason::kPersonalCase: return "personal_case";
+    case DeclineReason::kLowScore: return "low_score";
+  }
+  return "";
+}
+
+namespace {
+
+// Scoring constants. Scores are IDF-weighted overlaps of words and adjacent
+// word pairs between the message and each phrasing of an entry, combined as
+// an F-measure of "how much of the message is explained" (precision) and
+// "how much of the phrasing is present" (recall), so they stay in 0..1 and
+// thresholds mean the same thing for any FAQ size.
+constexpr double kBigramWeight = 1.0;      // relative to the pair's own IDF
+constexpr double kUnknownWordFactor = 0.5; // weight of a word the FAQ never uses
+constexpr double kNumberFactor = 0.3;      // unknown numbers matter less
+constexpr double kFuzzyFactor = 0.8;       // a typo-corrected word
+constexpr double kBeta = 1.0;              // F-measure balance
+constexpr double kBestPhrasingShare = 0.7; // vs. coverage by the entry as a whole
+
+bool IsNumber(const std::string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// True when a and b differ by at most one insertion, deletion, substitution
+// or transposition of adjacent characters.
+bool WithinOneEdit(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const size_t la = a.size(), lb = b.size();
+  if (la + 1 < lb || lb + 1 < la) return false;
+  if (la == lb) {
+    size_t i = 0;
+    while (i < la && a[i] == b[i]) ++i;
+    if (i == la) return true;
+    if (a.compare(i + 1, std::string::npos, b, i + 1, std::string::npos) == 0) return true;
+    return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.compare(i + 2, std::string::npos, b, i + 2, std::string::npos) == 0;
+  }
+  const std::string& s = la < lb ? a : b;
+  const std::string& l = la < lb ? b : a;
+  size_t i = 0;
+  while (i < s.size() && s[i] == l[i]) ++i;
+  return s.compare(i, std::string::npos, l, i + 1, std::string::npos) == 0;
+}
+
+// Undoes Telex typing that the keyboard did not convert ("ddongs" -> "dong",
+// "baor" -> "bao", "nguwowif" -> "nguoi"), on folded text.
+std::string UndoTelex(std::string w) {
+  if (w.size() > 2) {
+    const char last = w.back();
+    if (last == 's' || last == 'f' || last == 'r' || last == 'x' || last == 'j') w.pop_back();
+  }
+  std::string out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    const char c = w[i];
+    if (c == 'w') {
+      if (out.empty()) out.push_back('u');
+      continue;  // aw, ow, uw: the modifier only
+    }
+    if (!out.empty() && out.back() == c && (c == 'd' || c == 'a' || c == 'e' || c == 'o')) continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool ContainsPhrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase,
+                    std::vector<bool>* covered = nullptr) {
+  if (phrase.empty() || phrase.size() > words.size()) return false;
+  bool found = false;
+  for (size_t i = 0; i + phrase.size() <= words.size(); ++i) {
+    if (std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<long>(i))) {
+      found = true;
+      if (!covered) return true;
+      for (size_t k = 0; k < phrase.size(); ++k) (*covered)[i + k] = true;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+struct FaqIndex::Impl {
+  struct Phrasing {
+    size_t entry;
+    std::vector<int> features;
+    double total = 0;
+  };
+
+  std::unordered_map<std::string, int> feature_ids;
+  std::vector<double> idf;                          // per feature
+  std::vector<std::vector<int>> phrasing_postings;  // feature -> phrasings
+  std::vector<std::vector<int>> entry_postings;     // feature -> entries
+  std::vector<Phrasing> phrasings;
+  std::vector<double> entry_total;                  // per entry, union of features
+  double unknown_idf = 1;
+
+  // Vocabulary for typo correction: word -> document frequency.
+  std::unordered_map<std::string, int> word_df;
+  // one-deletion variants -> words, for candidates within one edit
+  std::unordered_map<std::string, std::vector<std::string>> deletions;
+  // misspelt abbreviations: abbreviation -> expansion words
+  std::unordered_map<std::string, std::vector<std::string>> abbreviation_words;
+
+  std::vector<std::vector<std::string>> smalltalk, out_of_scope, in_scope, personal_case;
+
+  static void Features(const std::vector<std::string>& words, std::vector<std::string>* out) {
+    for (size_t i = 0; i < words.size(); ++i) {
+      out->push_back(words[i]);
+      if (i + 1 < words.size()) out->push_back(words[i] + " " + words[i + 1]);
+    }
+  }
+
+  void AddDeletions(const std::string& w) {
+    deletions[w].push_back(w);
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string d = w;
+      d.erase(i, 1);
+      deletions[d].push_back(w);
+    }
+  }
+
+  // The best vocabulary word within one edit of `w`, or "" when none.
+  std::string Correct(const std::string& w) const {
+    std::vector<std::string> keys{w};
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string d = w;
+      d.erase(i, 1);
+      keys.push_back(d);
+    }
+    std::string best;
+    int best_df = -1;
+    for (const auto& k : keys) {
+      auto it = deletions.find(k);
+      if (it == deletions.end()) continue;
+      for (const auto& cand : it->second) {
+        if (!WithinOneEdit(w, cand)) continue;
+        auto df_it = word_df.find(cand);
+        const int df = df_it == word_df.end() ? 0 : df_it->second;
+        if (df > best_df || (df == best_df && cand < best)) {
+          best = cand;
+          best_df = df;
+        }
+      }
+    }
+    return best;
+  }
+};
+
+namespace {
+
+std::vector<std::string> ContentWords(const TextNormalizer& n, const std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  out.reserve(words.size());
+  for (const auto& w : words) {
+    if (!n.IsStopword(w)) out.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace
+
+FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNormalizer> normalizer,
+                   MatchThresholds thresholds)
+    : entries_(std::move(entries)),
+      normalizer_(std::move(normalizer)),
+      thresholds_(thresholds),
+      impl_(std::make_unique<Impl>()) {
+  Impl& x = *impl_;
+  const TextNormalizer& norm = *normalizer_;
+  for (size_t i = 0; i < entries_.size(); ++i) by_id_.emplace(entries_[i].id, i);
+
+  auto feature_id = [&](const std::string& f) {
+    auto [it, inserted] = x.feature_ids.emplace(f, static_cast<int>(x.feature_ids.size()));
+    if (inserted) {
+      x.phrasing_postings.emplace_back();
+      x.entry_postings.emplace_back();
+    }
+    return it->second;
+  };
+
+  std::vector<std::vector<int>> entry_features(entries_.size());
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    std::unordered_set<int> in_entry;
+    auto add_text = [&](const std::string& text, bool as_phrasing) {
+      const auto words = ContentWords(norm, norm.Tokens(text));
+      std::vector<std::string> feats;
+      Impl::Features(words, &feats);
+      Impl::Phrasing p{e, {}, 0};
+      std::unordered_set<int> seen;
+      for (const auto& f : feats) {
+        const int id = feature_id(f);
+        if (seen.insert(id).second) p.features.push_back(id);
+        in_entry.insert(id);
+      }
+      for (const auto& w : words) {
+        if (!IsNumber(w)) x.word_df[w];  // registers vocabulary; df counted below
+      }
+      if (as_phrasing && !p.features.empty()) x.phrasings.push_back(std::move(p));
+    };
+    for (const auto& q : entries_[e].questions) add_text(q, true);
+    if (!entries_[e].topic.empty()) add_text(entries_[e].topic, false);
+    entry_features[e].assign(in_entry.begin(), in_entry.end());
+  }
+
+  // Document frequency over entries, IDF (BM25 form, always positive).
+  std::vector<int> df(x.feature_ids.size(), 0);
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    for (int f : entry_features[e]) {
+      ++df[static_cast<size_t>(f)];
+      x.entry_postings[static_cast<size_t>(f)].push_back(static_cast<int>(e));
+    }
+  }
+  const double n = static_cast<double>(entries_.size());
+  x.idf.resize(df.size());
+  for (size_t f = 0; f < df.size(); ++f) {
+    x.idf[f] = std::log(1.0 + (n - df[f] + 0.5) / (df[f] + 0.5));
+  }
+  x.unknown_idf = std::log(1.0 + (n + 0.5) / 0.5);
+  for (auto& kv : x.word_df) {
+    auto it = x.feature_ids.find(kv.first);
+    kv.second = it == x.feature_ids.end() ? 0 : df[static_cast<size_t>(it->second)];
+    if (kv.first.size() >= 3) x.AddDeletions(kv.first);
+  }
+
+  for (size_t p = 0; p < x.phrasings.size(); ++p) {
+    for (int f : x.phrasings[p].features) {
+      x.phrasing_postings[static_cast<size_t>(f)].push_back(static_cast<int>(p));
+    }
+  }
+  // Bigram features carry kBigramWeight of their IDF; recompute totals with it.
+  std::vector<bool> is_bigram(x.feature_ids.size(), false);
+  for (const auto& kv : x.feature_ids) {
+    is_bigram[static_cast<size_t>(kv.second)] = kv.first.find(' ') != std::string::npos;
+  }
+  for (size_t f = 0; f < x.idf.size(); ++f) {
+    if (is_bigram[f]) x.idf[f] *= kBigramWeight;
+  }
+  x.entry_total.assign(entries_.size(), 0);
+  for (auto& p : x.phrasings) {
+    p.total = 0;
+    for (int f : p.features) p.total += x.idf[static_cast<size_t>(f)];
+  }
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    for (int f : entry_features[e]) x.entry_total[e] += x.idf[static_cast<size_t>(f)];
+  }
+
+  for (const auto& kv : norm.lexicon().abbreviations) {
+    if (kv.first.size() >= 4 && kv.first.find(' ') == std::string::npos) {
+      x.abbreviation_words[kv.first] = SplitWords(kv.second);
+    }
+  }
+  auto phrases = [&](const std::vector<std::string>& list, std::vector<std::vector<std::string>>* out) {
+    for (const auto& s : list) {
+      auto t = norm.TokensFromFolded(SplitWords(s));
+      if (!t.empty()) out->push_back(std::move(t));
+    }
+  };
+  phrases(norm.lexicon().smalltalk, &x.smalltalk);
+  phrases(norm.lexicon().out_of_scope, &x.out_of_scope);
+  phrases(norm.lexicon().personal_case, &x.personal_case);
+  phrases(norm.lexicon().in_scope, &x.in_scope);
+}
+
+FaqIndex::~FaqIndex() = default;
+
+const FaqEntry* FaqIndex::Find(std::string_view id) const {
+  auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : &entries_[it->second];
+}
+
+MatchResult FaqIndex::Match(std::string_view message) const {
+  const Impl& x = *impl_;
+  const TextNormalizer& norm = *normalizer_;
+  MatchResult r;
+  const std::string folded = FoldVietnamese(message);
+  r.tokens = norm.TokensFromFolded(SplitWords(folded));
+  if (r.tokens.empty()) {
+    r.reason = DeclineReason::kEmpty;
+    return r;
+  }
+
+  bool anchored = false;
+  for (const auto& phrase : x.in_scope) anchored = anchored || ContainsPhrase(r.tokens, phrase);
+  if (!anchored) {
+    for (const auto& phrase : x.out_of_scope) {
+      if (ContainsPhrase(r.tokens, phrase)) {
+        r.reason = DeclineReason::kOutOfScope;
+        return r;
+      }
+    }
+  }
+
+  // Long digit runs are ID, insurance-book or phone numbers: a personal case.
+  size_t digit_run = 0, longest_digit_run = 0;
+  for (char c : folded) {
+    digit_run = (c >= '0' && c <= '9') ? digit_run + 1 : 0;
+    longest_digit_run = std::max(longest_digit_run, digit_run);
+  }
+  bool personal = longest_digit_run >= 9;
+  if (!personal && r.tokens.size() >= thresholds_.personal_case_min_words) {
+    for (const auto& phrase : x.personal_case) {
+      if (ContainsPhrase(r.tokens, phrase)) {
+        personal = true;
+        break;
+      }
+    }
+  }
+  if (personal) {
+    r.reason = DeclineReason::kPersonalCase;
+    return r;
+  }
+
+  // Greetings and thanks: words covered by small-talk phrases that the FAQ
+  // itself never uses are dropped; if nothing meaningful is left, it was
+  // small talk.
+  std::vector<bool> smalltalk_word(r.tokens.size(), false);
+  for (const auto& phrase : x.smalltalk) ContainsPhrase(r.tokens, phrase, &smalltalk_word);
+  std::vector<std::string> words;
+  bool only_smalltalk = true;
+  for (size_t i = 0; i < r.tokens.size(); ++i) {
+    const std::string& w = r.tokens[i];
+    if (norm.IsStopword(w)) continue;
+    if (!smalltalk_word[i]) only_smalltalk = false;
+    if (smalltalk_word[i] && !x.word_df.count(w)) continue;
+    words.push_back(w);
+  }
+  if (only_smalltalk) {
+    // Only greetings, thanks, fillers or politeness words ("dạ", "ad ơi").
+    r.reason = DeclineReason::kSmalltalk;
+    return r;
+  }
+
+  // Typos: replace words the FAQ never uses by a known word one edit away,
+  // an unconverted Telex spelling, a misspelt abbreviation, or two known
+  // words run together.
+  std::vector<std::pair<std::string, double>> weighted;  // word, factor
+  for (const auto& w : words) {
+    if (x.word_df.count(w) || IsNumber(w) || w.size() < 3) {
+      weighted.emplace_back(w, 1.0);
+      continue;
+    }
+    const std::string telex = UndoTelex(w);
+    if (telex != w && x.word_df.count(telex)) {
+      weighted.emplace_back(telex, kFuzzyFactor);
+      continue;
+    }
+    bool fixed = false;
+    for (const auto& kv : x.abbreviation_words) {
+      if (WithinOneEdit(w, kv.first)) {
+        for (const auto& e : kv.second) {
+          if (!norm.IsStopword(e)) weighted.emplace_back(e, kFuzzyFactor);
+        }
+        fixed = true;
+        break;
+      }
+    }
+    if (fixed) continue;
+    if (w.size() >= 4) {
+      const std::string c = x.Correct(w);
+      if (!c.empty()) {
+        weighted.emplace_back(c, kFuzzyFactor);
+        continue;
+      }
+      for (size_t cut = 2; cut + 2 <= w.size(); ++cut) {
+        const std::string a = w.substr(0, cut), b = w.substr(cut);
+        if (x.word_df.count(a) && x.word_df.count(b)) {
+          weighted.emplace_back(a, kFuzzyFactor);
+          weighted.emplace_back(b, kFuzzyFactor);
+          fixed = true;
+          break;
+        }
+      }
+      if (fixed) continue;
+    }
+    weighted.emplace_back(w, 1.0);
+  }
+
+  // Query features and their weights.
+  std::vector<std::pair<int, double>> known;  // feature, weight
+  double query_total = 0;
+  std::unordered_set<std::string> seen;
+  auto add = [&](const std::string& f, double factor, bool number) {
+    if (!seen.insert(f).second) return;
+    auto it = x.feature_ids.find(f);
+    if (it != x.feature_ids.end()) {
+      const double w = x.idf[static_cast<size_t>(it->second)] * factor;
+      known.emplace_back(it->second, w);
+      query_total += w;
+    } else if (f.find(' ') == std::string::npos) {
+      // An unknown pair says little (its words are counted already); an
+      // unknown word is part of the message the FAQ does not explain.
+      query_total += x.unknown_idf * (number ? kNumberFactor : kUnknownWordFactor) * factor;
+    }
+  };
+  for (size_t i = 0; i < weighted.size(); ++i) {
+    add(weighted[i].first, weighted[i].second, IsNumber(weighted[i].first));
+    if (i + 1 < weighted.size()) {
+      add(weighted[i].first + " " + weighted[i + 1].first,
+          std::min(weighted[i].second, weighted[i + 1].second), false);
+    }
+  }
+  if (known.empty() || query_total <= 0) {
+    r.reason = DeclineReason::kLowScore;
+    return r;
+  }
+
+  std::vector<double> phrasing_match(x.phrasings.size(), 0);
+  std::vector<double> entry_match(entries_.size(), 0);
+  for (const auto& [f, w] : known) {
+    for (int p : x.phrasing_postings[static_cast<size_t>(f)]) phrasing_match[static_cast<size_t>(p)] += w;
+    for (int e : x.entry_postings[static_cast<size_t>(f)]) entry_match[static_cast<size_t>(e)] += w;
+  }
+  std::vector<double> best_phrasing(entries_.size(), 0);
+  const double b2 = kBeta * kBeta;
+  for (size_t p = 0; p < x.phrasings.size(); ++p) {
+    const double m = phrasing_match[p];
+    if (m <= 0) continue;
+    const double precision = std::min(1.0, m / query_total);
+    const double recall = std::min(1.0, m / x.phrasings[p].total);
+    const double f = (1 + b2) * precision * recall / (b2 * precision + recall);
+    double& best = best_phrasing[x.phrasings[p].entry];
+    best = std::max(best, f);
+  }
+  std::vector<ScoredEntry> scored;
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    if (entry_match[e] <= 0) continue;
+    const double coverage = std::min(1.0, entry_match[e] / query_total);
+    const double s = kBestPhrasingShare * best_phrasing[e] + (1 - kBestPhrasingShare) * coverage;
+    scored.push_back({e, s});
+  }
+  std::sort(scored.begin(), scored.end(), [](const ScoredEntry& a, const ScoredEntry& b) {
+    return a.score != b.score ? a.score > b.score : a.entry < b.entry;
+  });
+  if (scored.size() > 10) scored.resize(10);
+  r.ranked = scored;
+  if (scored.empty()) {
+    r.reason = DeclineReason::kLowScore;
+    return r;
+  }
+
+  const double s1 = scored[0].score;
+  const double s2 = scored.size() > 1 ? scored[1].score : 0;
+  r.score = s1;
+  if (s1 < thresholds_.clarify_min) {
+    r.reason = DeclineReason::kLowScore;
+    return r;
+  }
+  if (s1 >= thresholds_.answer_min && s1 - s2 >= thresholds_.margin_min) {
+    r.outcome = MatchOutcome::kAnswer;
+    return r;
+  }
+  r.outcome = MatchOutcome::kClarify;
+  for (const auto& s : scored) {
+    if (r.alternatives.size() >= thresholds_.max_choices) break;
+    if (s.score < thresholds_.clarify_min || s.score < s1 - thresholds_.clarify_band) break;
+    r.alternatives.push_back(s.entry);
+  }
+  return r;
+}
+
+}  // namespace bhxh

@@ -2,7 +2,8 @@
 //   content/abbreviations.json  {"abbreviations": {"bhxh": "bảo hiểm xã hội", "ko": "không", …}}
 //   content/lexicon.json        {"synonyms": {"sinh con": ["đẻ", "sanh con"], …},
 //                                "stopwords": [...], "smalltalk": [...],
-//                                "out_of_scope": [...], "personal_case": [...]}
+//                                "out_of_scope": [...], "in_scope": [...],
+//                                "personal_case": [...]}
 // Keys and phrases may be written with or without diacritics; they are
 // stored folded (see text_normalizer.h).
 #ifndef BHXH_CONTENT_LEXICON_H_
@@ -29,6 +30,9 @@ struct Lexicon {
   std::vector<std::string> smalltalk;
   // folded phrases that mark a question as outside BHXH/BHYT
   std::vector<std::string> out_of_scope;
+  // folded phrases that keep a question in scope even when it also contains
+  // an out_of_scope phrase ("BHXH tự nguyện khác gì bảo hiểm nhân thọ")
+  std::vector<std::string> in_scope;
   // folded phrases typical of a personal case that needs a staff member
   std::vector<std::string> personal_case;
 };

@@ -18,16 +18,22 @@ class Messages {
  public:
   // Parses messages.vi.json. Every key in `required_keys` must be present
   // with a non-empty string; other keys are allowed (staff may add wording
-  // before code uses it). Non-string values are problems.
+  // before code uses it). Non-string values and keys written twice are
+  // problems (ContentProblem::field = the key). Returns nullptr when there is
+  // any problem; never throws on malformed input. `problems` may be null.
   static std::unique_ptr<Messages> Parse(std::string_view text, const std::string& file_label,
                                          const std::vector<std::string>& required_keys,
                                          std::vector<ContentProblem>* problems);
+  // Reads the file in binary; a missing or unreadable file is one problem
+  // "cannot read file" naming the path.
   static std::unique_ptr<Messages> Load(const std::string& path,
                                         const std::vector<std::string>& required_keys,
                                         std::vector<ContentProblem>* problems);
 
-  // The text for `key` with {{name}} replaced from `params`; a missing key
-  // returns the key itself in brackets, so a gap is visible, never a crash.
+  // The text for `key` with {{name}} replaced from `params` (spaces inside
+  // the braces ignored; a placeholder without a param is left as-is; values
+  // are inserted verbatim, not scanned again); a missing key returns the key
+  // itself in brackets ("[menu.greeting]"), so a gap is visible, never a crash.
   std::string Get(std::string_view key,
                   const std::map<std::string, std::string>& params = {}) const;
   bool Has(std::string_view key) const;

@@ -1,1 +1,260 @@
-// TODO(stub): implemented in progress
+#include "content/text_normalizer.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace bhxh {
+namespace {
+
+// Decodes UTF-8, replacing each invalid byte sequence by U+FFFD, so that
+// utf8proc never sees malformed input (it rejects the whole string).
+std::string SanitizeUtf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(in.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    utf8proc_uint8_t buf[4];
+    const auto len = utf8proc_encode_char(cp, buf);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+std::string Map(std::string_view utf8, int options) {
+  const std::string clean = SanitizeUtf8(utf8);
+  utf8proc_uint8_t* result = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
+                              static_cast<utf8proc_ssize_t>(clean.size()), &result,
+                              static_cast<utf8proc_option_t>(options));
+  if (n < 0 || result == nullptr) return clean;
+  std::string out(reinterpret_cast<char*>(result), static_cast<size_t>(n));
+  std::free(result);
+  return out;
+}
+
+template <typename F>
+void ForEachCodepoint(const std::string& s, F f) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) break;  // cannot happen after SanitizeUtf8
+    f(cp);
+    p += n;
+    left -= n;
+  }
+}
+
+void AppendCodepoint(std::string& out, utf8proc_int32_t cp) {
+  utf8proc_uint8_t buf[4];
+  const auto len = utf8proc_encode_char(cp, buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+int ToneDigit(utf8proc_int32_t cp) {
+  switch (cp) {
+    case 0x0301: return 1;  // sắc
+    case 0x0300: return 2;  // huyền
+    case 0x0309: return 3;  // hỏi
+    case 0x0303: return 4;  // ngã
+    case 0x0323: return 5;  // nặng
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+std::string NormalizeNfc(std::string_view utf8) {
+  return Map(utf8, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+size_t NfcLength(std::string_view utf8) {
+  size_t n = 0;
+  ForEachCodepoint(NormalizeNfc(utf8), [&](utf8proc_int32_t) { ++n; });
+  return n;
+}
+
+std::string FoldVietnamese(std::string_view utf8) {
+  // Decompose, case-fold and strip marks in one pass; đ has no
+  // decomposition, so it is mapped by hand.
+  const std::string stripped =
+      Map(utf8, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+  std::string out;
+  out.reserve(stripped.size());
+  bool pending_space = false;
+  ForEachCodepoint(stripped, [&](utf8proc_int32_t cp) {
+    char c = 0;
+    if (cp == 0x0111 || cp == 0x0110) {
+      c = 'd';
+    } else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+      c = static_cast<char>(cp);
+    } else if (cp >= 'A' && cp <= 'Z') {
+      c = static_cast<char>(cp - 'A' + 'a');
+    }
+    if (c == 0) {
+      // Other letters (rare scripts) are kept as they are; everything else
+      // separates words.
+      const auto cat = utf8proc_category(cp);
+      if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
+        if (pending_space && !out.empty()) out.push_back(' ');
+        pending_space = false;
+        AppendCodepoint(out, cp);
+      } else {
+        pending_space = true;
+      }
+      return;
+    }
+    if (pending_space && !out.empty()) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  });
+  return out;
+}
+
+std::string CanonicalToned(std::string_view utf8) {
+  const std::string decomposed =
+      Map(utf8, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+  std::string out;
+  std::string syllable;  // decomposed, without tone
+  int tone = 0;
+  auto flush = [&]() {
+    if (syllable.empty()) return;
+    out += Map(syllable, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (tone != 0) out.push_back(static_cast<char>('0' + tone));
+    syllable.clear();
+    tone = 0;
+  };
+  ForEachCodepoint(decomposed, [&](utf8proc_int32_t cp) {
+    const auto cat = utf8proc_category(cp);
+    const bool letter = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                        cat == UTF8PROC_CATEGORY_ND;
+    const bool mark = cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC;
+    if (mark) {
+      const int t = ToneDigit(cp);
+      if (t != 0) {
+        tone = t;
+      } else {
+        AppendCodepoint(syllable, cp);
+      }
+    } else if (letter) {
+      AppendCodepoint(syllable, cp);
+    } else {
+      flush();
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    }
+  });
+  flush();
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::vector<std::string> SplitWords(std::string_view folded) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < folded.size()) {
+    while (i < folded.size() && folded[i] == ' ') ++i;
+    size_t j = i;
+    while (j < folded.size() && folded[j] != ' ') ++j;
+    if (j > i) words.emplace_back(folded.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
+namespace {
+
+// "3tr" -> "3", "tr"; "bhxh2024" -> "bhxh", "2024".
+void SplitLettersFromDigits(const std::string& word, std::vector<std::string>* out) {
+  size_t start = 0;
+  for (size_t i = 1; i <= word.size(); ++i) {
+    if (i == word.size() || IsDigit(word[i]) != IsDigit(word[i - 1])) {
+      out->push_back(word.substr(start, i - start));
+      start = i;
+    }
+  }
+}
+
+std::unordered_map<std::string, std::vector<std::string>> IndexByFirstWord(
+    const std::map<std::string, std::string>& map, size_t* max_words) {
+  std::unordered_map<std::string, std::vector<std::string>> index;
+  for (const auto& kv : map) {
+    const auto words = SplitWords(kv.first);
+    if (words.empty()) continue;
+    *max_words = std::max(*max_words, words.size());
+    index[words[0]].push_back(kv.first);
+  }
+  for (auto& kv : index) {
+    std::sort(kv.second.begin(), kv.second.end(), [](const std::string& a, const std::string& b) {
+      return SplitWords(a).size() > SplitWords(b).size();
+    });
+  }
+  return index;
+}
+
+}  // namespace
+
+TextNormalizer::TextNormalizer(Lexicon lexicon) : lexicon_(std::move(lexicon)) {
+  abbreviation_index_ = IndexByFirstWord(lexicon_.abbreviations, &max_phrase_words_);
+  synonym_index_ = IndexByFirstWord(lexicon_.synonyms, &max_phrase_words_);
+}
+
+std::vector<std::string> TextNormalizer::ApplyPhraseMap(
+    const std::vector<std::string>& words,
+    const std::unordered_map<std::string, std::vector<std::string>>& first_word_index,
+    const std::map<std::string, std::string>& map) const {
+  std::vector<std::string> out;
+  out.reserve(words.size() + 4);
+  size_t i = 0;
+  while (i < words.size()) {
+    bool replaced = false;
+    auto it = first_word_index.find(words[i]);
+    if (it != first_word_index.end()) {
+      for (const std::string& key : it->second) {  // longest first
+        const auto key_words = SplitWords(key);
+        if (i + key_words.size() > words.size()) continue;
+        if (!std::equal(key_words.begin(), key_words.end(), words.begin() + static_cast<long>(i))) {
+          continue;
+        }
+        for (auto& w : SplitWords(map.at(key))) out.push_back(std::move(w));
+        i += key_words.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.push_back(words[i++]);
+  }
+  return out;
+}
+
+std::vector<std::string> TextNormalizer::TokensFromFolded(
+    const std::vector<std::string>& folded_words) const {
+  std::vector<std::string> words;
+  words.reserve(folded_words.size());
+  for (const auto& w : folded_words) SplitLettersFromDigits(w, &words);
+  words = ApplyPhraseMap(words, abbreviation_index_, lexicon_.abbreviations);
+  return ApplyPhraseMap(words, synonym_index_, lexicon_.synonyms);
+}
+
+std::vector<std::string> TextNormalizer::Tokens(std::string_view text) const {
+  return TokensFromFolded(SplitWords(FoldVietnamese(text)));
+}
+
+bool TextNormalizer::IsStopword(const std::string& folded_word) const {
+  return lexicon_.stopwords.count(folded_word) > 0;
+}
+
+}  // namespace bhxh

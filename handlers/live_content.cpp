@@ -1,1 +1,38 @@
-// TODO(stub): implemented in progress
+#include "handlers/live_content.h"
+
+#include <atomic>
+
+namespace bhxh {
+
+LiveContent::LiveContent(std::shared_ptr<const ContentSnapshot> initial)
+    : current_(std::move(initial)) {}
+
+std::shared_ptr<const ContentSnapshot> LiveContent::Current() const {
+  return std::atomic_load(&current_);
+}
+
+void LiveContent::Replace(std::shared_ptr<const ContentSnapshot> next) {
+  std::atomic_store(&current_, std::move(next));
+}
+
+void LiveContent::ReplaceFaq(std::vector<FaqEntry> entries) {
+  const auto now = Current();
+  auto next = std::make_shared<ContentSnapshot>(*now);
+  next->faq = std::make_shared<const FaqIndex>(
+      std::move(entries),
+      now->normalizer,
+      now->faq->thresholds());
+  Replace(std::move(next));
+}
+
+const std::vector<std::string>& RequiredMessageKeys() {
+  static const std::vector<std::string> kKeys = {
+      "welcome", "menu_prompt", "menu_faq", "menu_meetings", "menu_register", "menu_calculator",
+      "menu_staff", "menu_back", "faq_topics_prompt", "faq_topic_questions", "answer_source",
+      "follow_up_prompt", "clarify_intro", "clarify_hint", "clarify_none", "unknown",
+      "unknown_again", "personal_case", "out_of_scope", "smalltalk_greeting", "smalltalk_thanks",
+      "staff_contact", "feature_coming", "entry_missing", "hotline"};
+  return kKeys;
+}
+
+}  // namespace bhxh

@@ -14,6 +14,7 @@
 namespace bhxh {
 
 struct ContentSnapshot {
+  std::shared_ptr<const TextNormalizer> normalizer;  // the one `faq` was built with
   std::shared_ptr<const FaqIndex> faq;
   std::shared_ptr<const VariableTable> variables;
   std::shared_ptr<const Messages> messages;

@@ -1,1 +1,281 @@
-// TODO(stub): implemented in progress
+#include "storage/database.h"
+
+#include <sqlite3.h>
+
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "storage/sqlite_statement.h"
+
+namespace bhxh {
+namespace {
+
+// The schema, as an ordered list of migrations. Version N's script turns a
+// version N-1 database into a version N one; PRAGMA user_version holds the
+// version a file is at. Never edit a shipped migration: add the next one.
+//
+// Planned migrations (not created yet; each will be a new entry here):
+//   2  events: the inbox of platform messages, UNIQUE(channel,
+//      platform_message_id) so a redelivered webhook is recognised, with its
+//      processing state; outbox: replies to send, attempts, next_attempt_at.
+//   3  tokens (staff and agency; hashed, scope, created/revoked) and
+//      audit_log (who read or changed which personal data, when).
+//   4  meetings, rsvps and reminder subscriptions.
+//   5  leads (citizens asking to be contacted) with agency status write-back.
+//
+// Conventions: instants are INTEGER milliseconds since the Unix epoch, UTC
+// (storage/unix_millis.h), in columns named *_ms; user ids are `user_id`
+// (USER is reserved in PostgreSQL, the likely second backend); no value ever
+// enters SQL text.
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+const Migration kMigrations[] = {
+    {1, R"sql(
+-- The live FAQ, one row per entry, in display order. questions and
+-- follow_up are JSON arrays of strings; absent optional fields are ''.
+CREATE TABLE faq_entries (
+  id        TEXT PRIMARY KEY,
+  position  INTEGER NOT NULL UNIQUE,
+  topic     TEXT NOT NULL DEFAULT '',
+  questions TEXT NOT NULL,
+  answer    TEXT NOT NULL,
+  follow_up TEXT NOT NULL DEFAULT '[]',
+  source    TEXT NOT NULL DEFAULT '',
+  reviewed  TEXT NOT NULL DEFAULT ''
+);
+
+-- One row per change of the live FAQ. snapshot is the whole FAQ after the
+-- change, in the import format of content/faq.json ({"faq": [...]}).
+CREATE TABLE faq_revisions (
+  number      INTEGER PRIMARY KEY,
+  at_ms       INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  summary     TEXT NOT NULL,
+  entry_count INTEGER NOT NULL,
+  snapshot    TEXT NOT NULL
+);
+
+-- Every citizen question and what the bot did with it. Personal data:
+-- purged by age.
+CREATE TABLE question_log (
+  id      INTEGER PRIMARY KEY,
+  at_ms   INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  text    TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason  TEXT NOT NULL DEFAULT '',
+  faq_id  TEXT NOT NULL DEFAULT '',
+  score   REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX question_log_by_at ON question_log (at_ms);
+CREATE INDEX question_log_by_outcome ON question_log (outcome, at_ms);
+
+-- The dialog state of each user, opaque to storage.
+CREATE TABLE conversations (
+  channel       TEXT NOT NULL,
+  user_id       TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (channel, user_id)
+) WITHOUT ROWID;
+)sql"},
+};
+
+std::string Describe(const std::string& path) { return "database " + path; }
+
+Result<int> ReadUserVersion(sqlite3* db) {
+  Result<SqliteStatement> stmt = SqliteStatement::Prepare(db, "PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Internal("PRAGMA user_version returned no row");
+  return static_cast<int>(stmt->ColumnInt64(0));
+}
+
+Result<std::string> ReadPragmaText(sqlite3* db, const char* sql) {
+  Result<SqliteStatement> stmt = SqliteStatement::Prepare(db, sql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::string();
+  return stmt->ColumnText(0);
+}
+
+Status NewerSchemaError(const std::string& path, int version) {
+  return FailedPrecondition(Describe(path) + " has schema version " + std::to_string(version) +
+                            ", newer than this bhxh-bot (" +
+                            std::to_string(CurrentSchemaVersion()) +
+                            "); upgrade bhxh-bot or restore a backup");
+}
+
+// Connection settings. journal_mode=WAL is stored in the file; the others
+// are per connection and must be set on every open.
+Status Configure(sqlite3* db, const std::string& path) {
+  // foreign_keys is a no-op inside a transaction, so set it before any.
+  Status s = ExecScript(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                        Describe(path) + ": configure");
+  if (!s.ok()) return s;
+  // journal_mode answers with the mode in force, which is not WAL when the
+  // file system cannot support it; readers would then block the writer, so
+  // refuse rather than run degraded. An in-memory database has no journal.
+  Result<std::string> mode = ReadPragmaText(db, "PRAGMA journal_mode = WAL");
+  if (!mode.ok()) return Unavailable(Describe(path) + ": cannot enable WAL: " + mode.status().message());
+  const std::string expected = path == ":memory:" ? "memory" : "wal";
+  if (*mode != expected) {
+    return Unavailable(Describe(path) + ": cannot enable WAL (journal_mode is " + *mode + ")");
+  }
+  return Status::Ok();
+}
+
+// Applies every migration newer than the file's version in one IMMEDIATE
+// transaction: the write lock is taken before the version is read again, so
+// two processes opening the same old file cannot both migrate it, and a
+// failure anywhere rolls back every migration (DDL is transactional in
+// SQLite), leaving the file at its old version.
+Status Migrate(sqlite3* db, const std::string& path) {
+  Status s = ExecScript(db, "BEGIN IMMEDIATE", Describe(path) + ": begin migration");
+  if (!s.ok()) return s;
+  auto rollback = [&](Status failure) {
+    if (sqlite3_get_autocommit(db) == 0) {
+      (void)ExecScript(db, "ROLLBACK", Describe(path) + ": rollback migration");
+    }
+    return failure;
+  };
+  Result<int> version = ReadUserVersion(db);
+  if (!version.ok()) return rollback(Annotate(version.status(), Describe(path)));
+  if (*version > CurrentSchemaVersion()) return rollback(NewerSchemaError(path, *version));
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *version) continue;
+    s = ExecScript(db, m.sql, "migration to schema version " + std::to_string(m.version));
+    if (!s.ok()) {
+      return rollback(Internal(Describe(path) + ": " + s.message() + "; no migration was applied"));
+    }
+  }
+  // PRAGMA takes no bound parameters; the number is our own constant.
+  const std::string set_version = "PRAGMA user_version = " + std::to_string(CurrentSchemaVersion());
+  s = ExecScript(db, set_version.c_str(), Describe(path) + ": set schema version");
+  if (!s.ok()) return rollback(s);
+  s = ExecScript(db, "COMMIT", Describe(path) + ": commit migration");
+  if (!s.ok()) return rollback(s);
+  return Status::Ok();
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() {
+  return std::end(kMigrations)[-1].version;
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  const bool in_memory = path == ":memory:";
+  if (!in_memory) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      std::filesystem::create_directories(parent, ec);
+      if (ec) {
+        return Unavailable(Describe(path) + ": cannot create directory " + parent.string() + ": " +
+                           ec.message());
+      }
+    }
+  }
+
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 nullptr);
+  // Owned from here, so every early return closes the connection.
+  std::unique_ptr<Database> db(new Database(raw, path));
+  if (rc != SQLITE_OK) {
+    return Unavailable(Describe(path) + ": cannot open: " +
+                       (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(raw, 5000);
+
+  // Check the version before anything writes to the file (WAL mode is
+  // written into its header), so a newer database is left byte-for-byte
+  // as it was.
+  Result<int> version = ReadUserVersion(raw);
+  if (!version.ok()) {
+    return Unavailable(Describe(path) + ": cannot read: " + sqlite3_errmsg(raw));
+  }
+  if (*version > CurrentSchemaVersion()) return NewerSchemaError(path, *version);
+
+  Status s = Configure(raw, path);
+  if (!s.ok()) return s;
+  if (*version < CurrentSchemaVersion()) {
+    s = Migrate(raw, path);
+    if (!s.ok()) return s;
+  }
+  return db;
+}
+
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+Database::~Database() {
+  // _v2 defers the close until any statement a caller leaked is finalised.
+  sqlite3_close_v2(db_);
+}
+
+int Database::schema_version() const {
+  // No lock: the header makes this const, and the connection was opened
+  // FULLMUTEX, so SQLite itself serialises this read with other threads.
+  Result<int> version = ReadUserVersion(db_);
+  return version.ok() ? *version : -1;
+}
+
+Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  // IMMEDIATE takes the write lock now rather than at the first write, so a
+  // read-then-write transaction cannot fail half-way with SQLITE_BUSY when
+  // another process writes; busy_timeout waits for the lock instead.
+  Status s = ExecScript(db_, "BEGIN IMMEDIATE", "begin transaction");
+  if (!s.ok()) return s;
+  Status result;
+  try {
+    result = work(db_);
+  } catch (const std::exception& e) {
+    result = Internal(std::string("transaction aborted by an exception: ") + e.what());
+  } catch (...) {
+    result = Internal("transaction aborted by an unknown exception");
+  }
+  if (result.ok()) {
+    result = ExecScript(db_, "COMMIT", "commit transaction");
+    if (result.ok()) return result;
+  }
+  // Some errors (SQLITE_FULL, SQLITE_IOERR...) roll back by themselves.
+  if (sqlite3_get_autocommit(db_) == 0) {
+    (void)ExecScript(db_, "ROLLBACK", "rollback transaction");
+  }
+  return result;
+}
+
+Status Database::WithConnection(const std::function<Status(sqlite3*)>& work) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  try {
+    return work(db_);
+  } catch (const std::exception& e) {
+    return Internal(std::string("database work aborted by an exception: ") + e.what());
+  } catch (...) {
+    return Internal("database work aborted by an unknown exception");
+  }
+}
+
+std::string Database::HealthCheck() {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  Result<SqliteStatement> stmt =
+      SqliteStatement::Prepare(db_, "SELECT count(*) FROM sqlite_master");
+  if (!stmt.ok()) return stmt.status().message();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status().message();
+  return "ok";
+}
+
+}  // namespace bhxh

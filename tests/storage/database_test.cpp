@@ -1,1 +1,275 @@
+#include "storage/database.h"
+
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/storage/scratch_dir.h"
+
+namespace bhxh {
+namespace {
+
+std::string SchemaText(const std::string& path) {
+  RawConnection raw(path);
+  return raw.QueryText("SELECT group_concat(type || ' ' || name || ': ' || sql, char(10)) FROM "
+                       "(SELECT * FROM sqlite_master ORDER BY name)");
+}
+
+long long CountRows(Database& db, const std::string& table) {
+  std::string text;
+  RequireOk(db.WithConnection([&](sqlite3* c) {
+    text = RawConnection::QueryTextOn(c, "SELECT count(*) FROM " + table);
+    return Status::Ok();
+  }));
+  return std::stoll(text);
+}
+
+TEST_CASE("Opening a new file creates it with WAL, the current schema version and foreign keys on") {
+  ScratchDir dir;
+  // The parent directories do not exist yet.
+  const std::string path = dir.File("data/nested/bhxh-bot.db");
+  auto db = OpenOrFail(path);
+
+  CHECK(std::filesystem::is_regular_file(path));
+  CHECK(db->path() == path);
+  CHECK(CurrentSchemaVersion() == 1);
+  CHECK(db->schema_version() == CurrentSchemaVersion());
+  CHECK(db->HealthCheck() == "ok");
+
+  std::string journal_mode, foreign_keys, synchronous, busy_timeout;
+  RequireOk(db->WithConnection([&](sqlite3* c) {
+    journal_mode = RawConnection::QueryTextOn(c, "PRAGMA journal_mode");
+    foreign_keys = RawConnection::QueryTextOn(c, "PRAGMA foreign_keys");
+    synchronous = RawConnection::QueryTextOn(c, "PRAGMA synchronous");
+    busy_timeout = RawConnection::QueryTextOn(c, "PRAGMA busy_timeout");
+    return Status::Ok();
+  }));
+  CHECK(journal_mode == "wal");
+  CHECK(foreign_keys == "1");
+  CHECK(synchronous == "1");  // NORMAL
+  CHECK(busy_timeout == "5000");
+
+  // Seen from another connection: the version and the tables are in the file.
+  RawConnection raw(path);
+  CHECK(raw.QueryInt("PRAGMA user_version") == CurrentSchemaVersion());
+  CHECK(raw.QueryText("PRAGMA journal_mode") == "wal");
+  CHECK(raw.QueryText("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+                      "WHERE name NOT LIKE 'sqlite_%' ORDER BY name)") ==
+        "conversations,faq_entries,faq_revisions,question_log,question_log_by_at,"
+        "question_log_by_outcome");
+}
+
+TEST_CASE("Reopening a migrated database changes neither its schema nor its data") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  {
+    auto db = OpenOrFail(path);
+    RequireOk(db->InTransaction([](sqlite3* c) {
+      RawConnection::QueryTextOn(c,
+                                 "INSERT INTO conversations VALUES ('web', 'u1', 'menu', 1000)");
+      return Status::Ok();
+    }));
+  }
+  const std::string schema = SchemaText(path);
+  for (int i = 0; i < 2; ++i) {
+    auto db = OpenOrFail(path);
+    CHECK(db->schema_version() == CurrentSchemaVersion());
+    CHECK(CountRows(*db, "conversations") == 1);
+  }
+  CHECK(SchemaText(path) == schema);
+}
+
+TEST_CASE("A database from a newer bhxh-bot is refused and left untouched") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  {
+    RawConnection raw(path);
+    raw.Exec("CREATE TABLE from_the_future (x); INSERT INTO from_the_future VALUES (42);"
+             "PRAGMA user_version = 7;");
+  }
+  const std::string before = ReadFileBytes(path);
+  REQUIRE(!before.empty());
+
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(db.status().message() ==
+        "database " + path +
+            " has schema version 7, newer than this bhxh-bot (1); upgrade bhxh-bot or restore a "
+            "backup");
+
+  const bool unchanged = ReadFileBytes(path) == before;  // not printed: binary
+  CHECK(unchanged);
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  RawConnection raw(path);
+  CHECK(raw.QueryInt("PRAGMA user_version") == 7);
+  CHECK(raw.QueryText("PRAGMA journal_mode") == "delete");
+}
+
+TEST_CASE("A migration that fails leaves nothing of the schema applied") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  // A version-0 file that already has a `conversations` table: migration 1
+  // creates its other tables first, then fails on this one, so the rollback
+  // has real work to undo.
+  {
+    RawConnection raw(path);
+    raw.Exec("CREATE TABLE conversations (legacy TEXT); INSERT INTO conversations VALUES ('x');");
+  }
+
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().code() == StatusCode::kInternal);
+  CHECK(db.status().message() == "database " + path +
+                                     ": migration to schema version 1: table conversations "
+                                     "already exists; no migration was applied");
+
+  RawConnection raw(path);
+  CHECK(raw.QueryInt("PRAGMA user_version") == 0);
+  CHECK(raw.QueryText("SELECT group_concat(name, ',') FROM sqlite_master") == "conversations");
+  CHECK(raw.QueryText("SELECT legacy FROM conversations") == "x");
+}
+
+TEST_CASE("A file that is not a SQLite database is refused as unavailable") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(4096, 'x');
+  }
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().code() == StatusCode::kUnavailable);
+  CHECK(db.status().message() == "database " + path + ": cannot read: file is not a database");
+  CHECK(ReadFileBytes(path) == std::string(4096, 'x'));
+}
+
+TEST_CASE("A database whose directory cannot be created is refused as unavailable") {
+  ScratchDir dir;
+  const std::string blocker = dir.File("not-a-dir");
+  { std::ofstream out(blocker); }
+  const std::string path = blocker + "/data/bhxh-bot.db";
+
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().code() == StatusCode::kUnavailable);
+  CHECK(db.status().message() == "database " + path + ": cannot create directory " + blocker +
+                                     "/data: Not a directory");
+}
+
+TEST_CASE("An in-memory database is migrated like a file") {
+  auto db = OpenOrFail(":memory:");
+  CHECK(db->schema_version() == CurrentSchemaVersion());
+  CHECK(CountRows(*db, "faq_entries") == 0);
+}
+
+TEST_CASE("InTransaction commits work that succeeds and rolls back work that fails") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  auto insert = [](sqlite3* c) {
+    RawConnection::QueryTextOn(c, "INSERT INTO conversations VALUES ('web', 'u1', 's', 1)");
+  };
+
+  SECTION("work returning OK is committed") {
+    RequireOk(db->InTransaction([&](sqlite3* c) {
+      insert(c);
+      return Status::Ok();
+    }));
+    CHECK(CountRows(*db, "conversations") == 1);
+  }
+  SECTION("work returning an error is rolled back and its status returned") {
+    Status s = db->InTransaction([&](sqlite3* c) {
+      insert(c);
+      return NotFound("no such user");
+    });
+    CHECK(s.code() == StatusCode::kNotFound);
+    CHECK(s.message() == "no such user");
+    CHECK(CountRows(*db, "conversations") == 0);
+  }
+  SECTION("work that throws is rolled back and reported as Internal") {
+    Status s = db->InTransaction([&](sqlite3* c) -> Status {
+      insert(c);
+      throw std::runtime_error("boom");
+    });
+    CHECK(s.code() == StatusCode::kInternal);
+    CHECK(s.message() == "transaction aborted by an exception: boom");
+    CHECK(CountRows(*db, "conversations") == 0);
+  }
+  SECTION("a transaction inside a transaction is refused and the outer one goes on") {
+    RequireOk(db->InTransaction([&](sqlite3* c) {
+      insert(c);
+      Status inner = db->InTransaction([](sqlite3*) { return Status::Ok(); });
+      CHECK(inner.code() == StatusCode::kInternal);
+      CHECK(inner.message() ==
+            "begin transaction: cannot start a transaction within a transaction");
+      return Status::Ok();
+    }));
+    CHECK(CountRows(*db, "conversations") == 1);
+  }
+  // Nothing is left open either way: the connection can start another.
+  RequireOk(db->InTransaction([](sqlite3*) { return Status::Ok(); }));
+}
+
+// Thread-safe (no Catch2 macros): "" when the row is missing.
+std::string ReadCounter(sqlite3* c) {
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(c, "SELECT state FROM conversations WHERE user_id = 'counter'", -1, &stmt,
+                     nullptr);
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+TEST_CASE("Transactions from several threads are serialised on the one connection") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  RequireOk(db->InTransaction([](sqlite3* c) {
+    RawConnection::QueryTextOn(c, "INSERT INTO conversations VALUES ('web', 'counter', '0', 0)");
+    return Status::Ok();
+  }));
+  // Read-modify-write in each transaction: a lost update would show as a
+  // final count below threads * rounds.
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 50;
+  std::vector<std::thread> threads;
+  std::vector<Status> failures(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        // No Catch2 macros here: its assertions are not thread-safe.
+        Status s = db->InTransaction([](sqlite3* c) {
+          sqlite3_stmt* stmt = nullptr;
+          sqlite3_prepare_v2(c, "UPDATE conversations SET state = ?1 WHERE user_id = 'counter'",
+                             -1, &stmt, nullptr);
+          const std::string n = ReadCounter(c);
+          const std::string next = std::to_string(std::stoi(n.empty() ? "0" : n) + 1);
+          sqlite3_bind_text(stmt, 1, next.c_str(), -1, SQLITE_TRANSIENT);
+          const int rc = sqlite3_step(stmt);
+          sqlite3_finalize(stmt);
+          return rc == SQLITE_DONE ? Status::Ok() : Internal(sqlite3_errmsg(c));
+        });
+        if (!s.ok()) failures[t] = s;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : failures) CHECK(s.message() == "");
+  std::string final_count;
+  RequireOk(db->WithConnection([&](sqlite3* c) {
+    final_count = ReadCounter(c);
+    return Status::Ok();
+  }));
+  CHECK(final_count == std::to_string(kThreads * kRounds));
+}
+
+}  // namespace
+}  // namespace bhxh

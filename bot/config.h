@@ -1,0 +1,46 @@
+// Service configuration: defaults, then a JSON config file, then
+// environment variables, then command-line flags (each overrides the one
+// before). Unknown keys in the file are errors naming the key.
+//
+// Config file (all keys optional):
+//   {"host": "127.0.0.1", "port": 8080, "data_dir": "./data",
+//    "content_dir": "content", "web_dir": "web",
+//    "matching": {"answer_min": 0.5, "margin_min": 0.08, "clarify_min": 0.3,
+//                 "clarify_band": 0.15, "max_choices": 3, "personal_case_min_words": 12},
+//    "web_chat": {"max_body_bytes": 8192, "max_text_chars": 1000,
+//                 "messages_per_minute": 20, "burst": 10}}
+// Environment: BHXH_HOST, BHXH_PORT, BHXH_DATA_DIR, BHXH_CONTENT_DIR, BHXH_WEB_DIR.
+#ifndef BHXH_BOT_CONFIG_H_
+#define BHXH_BOT_CONFIG_H_
+
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+#include "bot/http_server.h"
+#include "content/faq_index.h"
+
+namespace bhxh {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "./data";
+  std::string content_dir;  // "" = resolve (./content, else the source tree)
+  std::string web_dir;      // "" = resolve (./web, else the source tree)
+  MatchThresholds matching;
+  HttpServerOptions web_chat;  // host/port/web_dir are filled from the fields above
+
+  std::string database_path() const { return data_dir + "/bhxh-bot.db"; }
+};
+
+// Applies the JSON config file at `path` over `config`. InvalidArgument
+// naming the file and the field on any problem; `config` is unchanged then.
+Status ApplyConfigFile(const std::string& path, Config* config);
+
+// Applies BHXH_* variables read through `getenv` (injected for tests).
+Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, Config* config);
+
+}  // namespace bhxh
+
+#endif  // BHXH_BOT_CONFIG_H_
