@@ -38,7 +38,7 @@ namespace {
 constexpr double kBigramWeight = 1.0;      // relative to the pair's own IDF
 constexpr double kUnknownWordFactor = 0.5; // weight of a word the FAQ never uses
 constexpr double kNumberFactor = 0.3;      // unknown numbers matter less
-constexpr double kFuzzyFactor = 0.8;       // a typo-corrected word
+constexpr double kTypoPenalty = 0.98;      // score factor per corrected word
 constexpr double kBeta = 1.0;              // F-measure balance
 constexpr double kBestPhrasingShare = 0.7; // vs. coverage by the entry as a whole
 
@@ -118,12 +118,14 @@ struct FaqIndex::Impl {
   std::vector<double> entry_total;                  // per entry, union of features
   double unknown_idf = 1;
 
-  // Vocabulary for typo correction: word -> document frequency.
+  // Words of the FAQ after expansion -> document frequency.
   std::unordered_map<std::string, int> word_df;
+  // Every word a message may legitimately contain before expansion: FAQ
+  // words, stopwords, and the words of abbreviations, synonyms and the
+  // lexicon's phrases. Typo correction targets these (FAQ words first).
+  std::unordered_set<std::string> known_raw;
   // one-deletion variants -> words, for candidates within one edit
   std::unordered_map<std::string, std::vector<std::string>> deletions;
-  // misspelt abbreviations: abbreviation -> expansion words
-  std::unordered_map<std::string, std::vector<std::string>> abbreviation_words;
 
   std::vector<std::vector<std::string>> smalltalk, out_of_scope, in_scope, personal_case;
 
@@ -132,6 +134,48 @@ struct FaqIndex::Impl {
       out->push_back(words[i]);
       if (i + 1 < words.size()) out->push_back(words[i] + " " + words[i + 1]);
     }
+  }
+
+  // Replaces each word that is not known by a known word one edit away, its
+  // unconverted-Telex reading, or two known words run together. Counts the
+  // replacements in `corrections`.
+  std::vector<std::string> CorrectTypos(const std::vector<std::string>& words, int* corrections) const {
+    std::vector<std::string> out;
+    out.reserve(words.size());
+    for (const auto& w : words) {
+      const bool has_digit = std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (known_raw.count(w) || has_digit || w.size() < 3) {
+        out.push_back(w);
+        continue;
+      }
+      const std::string telex = UndoTelex(w);
+      if (telex != w && known_raw.count(telex)) {
+        out.push_back(telex);
+        ++*corrections;
+        continue;
+      }
+      if (w.size() >= 4) {
+        const std::string c = Correct(w);
+        if (!c.empty()) {
+          out.push_back(c);
+          ++*corrections;
+          continue;
+        }
+        bool split = false;
+        for (size_t cut = 2; cut + 2 <= w.size() && !split; ++cut) {
+          const std::string a = w.substr(0, cut), b = w.substr(cut);
+          if (word_df.count(a) && word_df.count(b)) {
+            out.push_back(a);
+            out.push_back(b);
+            ++*corrections;
+            split = true;
+          }
+        }
+        if (split) continue;
+      }
+      out.push_back(w);
+    }
+    return out;
   }
 
   void AddDeletions(const std::string& w) {
@@ -243,7 +287,7 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
   for (auto& kv : x.word_df) {
     auto it = x.feature_ids.find(kv.first);
     kv.second = it == x.feature_ids.end() ? 0 : df[static_cast<size_t>(it->second)];
-    if (kv.first.size() >= 3) x.AddDeletions(kv.first);
+    if (kv.first.size() >= 3 && !IsNumber(kv.first)) x.AddDeletions(kv.first);
   }
 
   for (size_t p = 0; p < x.phrasings.size(); ++p) {
@@ -268,10 +312,18 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
     for (int f : entry_features[e]) x.entry_total[e] += x.idf[static_cast<size_t>(f)];
   }
 
-  for (const auto& kv : norm.lexicon().abbreviations) {
-    if (kv.first.size() >= 4 && kv.first.find(' ') == std::string::npos) {
-      x.abbreviation_words[kv.first] = SplitWords(kv.second);
+  const Lexicon& lex = norm.lexicon();
+  for (const auto& kv : x.word_df) x.known_raw.insert(kv.first);
+  auto add_known = [&](const std::string& phrase) {
+    for (const auto& w : SplitWords(phrase)) {
+      if (x.known_raw.insert(w).second && w.size() >= 3) x.AddDeletions(w);
     }
+  };
+  for (const auto& kv : lex.abbreviations) add_known(kv.first);
+  for (const auto& kv : lex.synonyms) add_known(kv.first);
+  for (const auto& w : lex.stopwords) add_known(w);
+  for (const auto* list : {&lex.smalltalk, &lex.out_of_scope, &lex.in_scope, &lex.personal_case}) {
+    for (const auto& phrase : *list) add_known(phrase);
   }
   auto phrases = [&](const std::vector<std::string>& list, std::vector<std::vector<std::string>>* out) {
     for (const auto& s : list) {
@@ -297,9 +349,15 @@ MatchResult FaqIndex::Match(std::string_view message) const {
   const TextNormalizer& norm = *normalizer_;
   MatchResult r;
   const std::string folded = FoldVietnamese(message);
-  r.tokens = norm.TokensFromFolded(SplitWords(folded));
-  if (r.tokens.empty()) {
+  if (folded.empty()) {
     r.reason = DeclineReason::kEmpty;
+    return r;
+  }
+  int corrections = 0;
+  r.tokens = norm.TokensFromFolded(x.CorrectTypos(SplitWords(folded), &corrections));
+  if (r.tokens.empty()) {
+    // Only fillers and politeness ("ad ơi", "dạ ạ").
+    r.reason = DeclineReason::kSmalltalk;
     return r;
   }
 
@@ -354,50 +412,8 @@ MatchResult FaqIndex::Match(std::string_view message) const {
     return r;
   }
 
-  // Typos: replace words the FAQ never uses by a known word one edit away,
-  // an unconverted Telex spelling, a misspelt abbreviation, or two known
-  // words run together.
   std::vector<std::pair<std::string, double>> weighted;  // word, factor
-  for (const auto& w : words) {
-    if (x.word_df.count(w) || IsNumber(w) || w.size() < 3) {
-      weighted.emplace_back(w, 1.0);
-      continue;
-    }
-    const std::string telex = UndoTelex(w);
-    if (telex != w && x.word_df.count(telex)) {
-      weighted.emplace_back(telex, kFuzzyFactor);
-      continue;
-    }
-    bool fixed = false;
-    for (const auto& kv : x.abbreviation_words) {
-      if (WithinOneEdit(w, kv.first)) {
-        for (const auto& e : kv.second) {
-          if (!norm.IsStopword(e)) weighted.emplace_back(e, kFuzzyFactor);
-        }
-        fixed = true;
-        break;
-      }
-    }
-    if (fixed) continue;
-    if (w.size() >= 4) {
-      const std::string c = x.Correct(w);
-      if (!c.empty()) {
-        weighted.emplace_back(c, kFuzzyFactor);
-        continue;
-      }
-      for (size_t cut = 2; cut + 2 <= w.size(); ++cut) {
-        const std::string a = w.substr(0, cut), b = w.substr(cut);
-        if (x.word_df.count(a) && x.word_df.count(b)) {
-          weighted.emplace_back(a, kFuzzyFactor);
-          weighted.emplace_back(b, kFuzzyFactor);
-          fixed = true;
-          break;
-        }
-      }
-      if (fixed) continue;
-    }
-    weighted.emplace_back(w, 1.0);
-  }
+  for (const auto& w : words) weighted.emplace_back(w, 1.0);
 
   // Query features and their weights.
   std::vector<std::pair<int, double>> known;  // feature, weight
@@ -449,7 +465,8 @@ MatchResult FaqIndex::Match(std::string_view message) const {
   for (size_t e = 0; e < entries_.size(); ++e) {
     if (entry_match[e] <= 0) continue;
     const double coverage = std::min(1.0, entry_match[e] / query_total);
-    const double s = kBestPhrasingShare * best_phrasing[e] + (1 - kBestPhrasingShare) * coverage;
+    const double s = (kBestPhrasingShare * best_phrasing[e] + (1 - kBestPhrasingShare) * coverage) *
+                     std::pow(kTypoPenalty, corrections);
     scored.push_back({e, s});
   }
   std::sort(scored.begin(), scored.end(), [](const ScoredEntry& a, const ScoredEntry& b) {

@@ -246,6 +246,10 @@ std::vector<std::string> TextNormalizer::TokensFromFolded(
   words.reserve(folded_words.size());
   for (const auto& w : folded_words) SplitLettersFromDigits(w, &words);
   words = ApplyPhraseMap(words, abbreviation_index_, lexicon_.abbreviations);
+  // Two passes, so that a variant whose replacement forms another variant
+  // ("nộp bn tiền" -> "đóng bao nhiêu" -> "mức đóng") reaches the canonical
+  // phrase whatever the order the citizen wrote it in.
+  words = ApplyPhraseMap(words, synonym_index_, lexicon_.synonyms);
   return ApplyPhraseMap(words, synonym_index_, lexicon_.synonyms);
 }
 

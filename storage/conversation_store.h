@@ -25,13 +25,16 @@ struct StoredConversation {
   std::chrono::system_clock::time_point updated_at;
 };
 
+// Implementations are thread-safe.
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
   // nullopt when the user has no stored conversation.
   virtual Result<std::optional<StoredConversation>> Load(const ConversationKey& key) = 0;
+  // Creates or replaces the user's state; `at` is kept to the millisecond.
   virtual Status Save(const ConversationKey& key, const std::string& state,
                       std::chrono::system_clock::time_point at) = 0;
+  // OK also when nothing was stored for `key`.
   virtual Status Delete(const ConversationKey& key) = 0;
 };
 

@@ -33,12 +33,15 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   const std::string& path() const { return path_; }
+  // PRAGMA user_version of the open file; -1 if it cannot be read.
   int schema_version() const;
 
   // Runs `work` inside BEGIN IMMEDIATE ... COMMIT on this connection,
   // serialised with every other use of the connection. If `work` returns a
   // non-OK status (or throws) the transaction is rolled back and that status
-  // (Internal for an exception) is returned.
+  // (Internal for an exception) is returned. Not reentrant: a call from
+  // inside `work` returns Internal and leaves the outer transaction alone.
+  // Thread-safe, as is every method of Database.
   Status InTransaction(const std::function<Status(sqlite3*)>& work);
   // Runs `work` with the connection locked, without a transaction (reads).
   Status WithConnection(const std::function<Status(sqlite3*)>& work);

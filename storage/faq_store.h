@@ -24,6 +24,7 @@ struct FaqRevision {
   size_t entry_count = 0;
 };
 
+// Implementations are thread-safe.
 class FaqStore {
  public:
   virtual ~FaqStore() = default;
@@ -32,12 +33,14 @@ class FaqStore {
   // Replaces the live FAQ with `entries` and records a revision, atomically:
   // on any error nothing changes. The entries must already be validated.
   // Returns the new revision (a no-op replace still records one).
+  // InvalidArgument for a duplicate id or text that is not valid UTF-8.
   virtual Result<FaqRevision> ReplaceAll(const std::vector<FaqEntry>& entries,
                                          const std::string& actor,
                                          std::chrono::system_clock::time_point at) = 0;
   // Newest first, at most `limit`.
   virtual Result<std::vector<FaqRevision>> Revisions(size_t limit) = 0;
-  // The full FAQ as it was after revision `number`.
+  // The full FAQ as it was after revision `number`; NotFound if there is no
+  // such revision.
   virtual Result<std::vector<FaqEntry>> Snapshot(long long number) = 0;
 };
 

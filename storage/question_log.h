@@ -27,13 +27,17 @@ struct QuestionRecord {
   double score = 0;
 };
 
+// Implementations are thread-safe.
 class QuestionLog {
  public:
   virtual ~QuestionLog() = default;
+  // InvalidArgument for an outcome other than the three above.
   virtual Status Record(const QuestionRecord& record) = 0;
-  // Newest first; only outcomes other than "answer" when unanswered_only.
+  // Newest first (by `at`, then by insertion), at most `limit`; only
+  // outcomes other than "answer" when unanswered_only.
   virtual Result<std::vector<QuestionRecord>> Recent(size_t limit, bool unanswered_only) = 0;
-  // Deletes question texts older than `cutoff`; returns how many rows.
+  // Deletes the questions (whole rows) recorded strictly before `cutoff`;
+  // returns how many.
   virtual Result<size_t> PurgeOlderThan(std::chrono::system_clock::time_point cutoff) = 0;
 };
 

@@ -377,5 +377,17 @@ TEST_CASE("The shipped faq.json loads cleanly and every answer renders in full",
   CHECK(again.entries == result.entries);
 }
 
+TEST_CASE("The shipped faq.json is in the export format, so exporting it changes nothing",
+          "[faq_content][shipped]") {
+  const std::string faq_path = kContentDir + "/faq.json";
+  std::string text;
+  std::vector<ContentProblem> problems;
+  if (!ReadContentFile(faq_path, &text, &problems)) FAIL(JoinProblems(problems));
+  const FaqParseResult result = ParseFaqJson(text, faq_path);
+  INFO(JoinProblems(result.problems));
+  REQUIRE(result.ok());
+  CHECK(SerializeFaqJson(result.entries) == text);
+}
+
 }  // namespace
 }  // namespace bhxh

@@ -125,5 +125,14 @@ TEST_CASE("Parsing never throws, however the file is cut", "[messages]") {
   }
 }
 
+TEST_CASE("The shipped messages.vi.json loads with no problems", "[messages][shipped]") {
+  const std::string path = std::string(BHXH_TEST_CONTENT_DIR) + "/messages.vi.json";
+  std::vector<ContentProblem> problems;
+  const auto messages = Messages::Load(path, {}, &problems);
+  INFO(JoinProblems(problems));
+  CHECK(problems.empty());
+  CHECK(messages != nullptr);
+}
+
 }  // namespace
 }  // namespace bhxh

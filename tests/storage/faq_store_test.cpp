@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "content/faq_content.h"
 #include "storage/database.h"
 #include "tests/storage/scratch_dir.h"
 
