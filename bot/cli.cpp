@@ -123,6 +123,7 @@ json ToJson(const MatchResult& m, const FaqIndex& index, const std::string& quer
   }
   j["alternatives"] = alternatives;
   j["reason"] = DeclineReasonName(m.reason);
+  j["tokens"] = m.tokens;
   return j;
 }
 
@@ -365,6 +366,7 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   CLI::App app{"bhxh-bot: trợ lý tự động BHXH cơ sở Sơn Hà (BHXH/BHYT FAQ chatbot)", "bhxh-bot"};
   app.set_version_flag("--version", BHXH_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global flags may also follow the command: "serve --data-dir X"
   Common common;
   app.add_option("--config", common.config_file, "JSON config file")->check(CLI::ExistingFile);
   app.add_option("--data-dir", common.data_dir, "directory of the SQLite database (default ./data)");

@@ -73,12 +73,13 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
     if (!m.is_object()) return FieldError(path, "matching", "must be an object");
     if (!(s = CheckKeys(path, m, "matching.",
                         {"answer_min", "margin_min", "clarify_min", "clarify_band", "max_choices",
-                         "personal_case_min_words"}))
+                         "personal_case_min_words", "personal_case_hint_min_words"}))
              .ok()) {
       return s;
     }
     double choices = static_cast<double>(c.matching.max_choices);
     double words = static_cast<double>(c.matching.personal_case_min_words);
+    double hint_words = static_cast<double>(c.matching.personal_case_hint_min_words);
     for (auto [key, ptr] : {std::pair<const char*, double*>{"answer_min", &c.matching.answer_min},
                             {"margin_min", &c.matching.margin_min},
                             {"clarify_min", &c.matching.clarify_min},
@@ -90,7 +91,13 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
       return s;
     }
     c.matching.max_choices = static_cast<size_t>(choices);
+    if (!(s = ReadNumber(path, m, "matching.", "personal_case_hint_min_words", 1, 1000,
+                         &hint_words))
+             .ok()) {
+      return s;
+    }
     c.matching.personal_case_min_words = static_cast<size_t>(words);
+    c.matching.personal_case_hint_min_words = static_cast<size_t>(hint_words);
   }
   if (root.contains("web_chat")) {
     const json& w = root.at("web_chat");

@@ -35,12 +35,7 @@ namespace {
 // an F-measure of "how much of the message is explained" (precision) and
 // "how much of the phrasing is present" (recall), so they stay in 0..1 and
 // thresholds mean the same thing for any FAQ size.
-constexpr double kBigramWeight = 1.0;      // relative to the pair's own IDF
-constexpr double kUnknownWordFactor = 0.5; // weight of a word the FAQ never uses
-constexpr double kNumberFactor = 0.3;      // unknown numbers matter less
-constexpr double kTypoPenalty = 0.98;      // score factor per corrected word
-constexpr double kBeta = 1.0;              // F-measure balance
-constexpr double kBestPhrasingShare = 0.7; // vs. coverage by the entry as a whole
+constexpr double kBeta = 1.0;  // F-measure balance for short messages
 
 bool IsNumber(const std::string& w) {
   return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -87,8 +82,8 @@ std::string UndoTelex(std::string w) {
   return out;
 }
 
-bool ContainsPhrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase,
-                    std::vector<bool>* covered = nullptr) {
+bool ContainsWords(const std::vector<std::string>& words, const std::vector<std::string>& phrase,
+                   std::vector<bool>* covered = nullptr) {
   if (phrase.empty() || phrase.size() > words.size()) return false;
   bool found = false;
   for (size_t i = 0; i + phrase.size() <= words.size(); ++i) {
@@ -116,6 +111,9 @@ struct FaqIndex::Impl {
   std::vector<std::vector<int>> entry_postings;     // feature -> entries
   std::vector<Phrasing> phrasings;
   std::vector<double> entry_total;                  // per entry, union of features
+  // Words of the answers (placeholders removed): word -> (idf over answers,
+  // entries whose answer has it). A weak signal for words no phrasing uses.
+  std::unordered_map<std::string, std::pair<double, std::vector<int>>> answer_words;
   double unknown_idf = 1;
 
   // Words of the FAQ after expansion -> document frequency.
@@ -127,7 +125,29 @@ struct FaqIndex::Impl {
   // one-deletion variants -> words, for candidates within one edit
   std::unordered_map<std::string, std::vector<std::string>> deletions;
 
-  std::vector<std::vector<std::string>> smalltalk, out_of_scope, in_scope, personal_case;
+  // A phrase of the lexicon: its normalised words, and its lower-cased
+  // toned form (" sơn ha2 ") when it was written with diacritics. Folding
+  // merges words ("lắm nhà" and "làm nhà" both fold to "lam nha"), so a
+  // message written with diacritics must also match the toned form.
+  struct Phrase {
+    std::vector<std::string> words;
+    std::string toned;
+  };
+  std::vector<Phrase> smalltalk, out_of_scope, in_scope, personal_case, personal_case_hints;
+
+  // True when `phrase` occurs in the message: in its normalised words, and,
+  // if both were written with diacritics and `toned_message` is given, in
+  // its toned text too. The toned check is for phrases whose false matches
+  // do harm (out of scope, personal case); small talk is matched folded
+  // only, since "cám ơn" and "cảm ơn" are both right.
+  static bool Contains(const std::vector<std::string>& tokens, const std::string& toned_message,
+                       const Phrase& phrase, std::vector<bool>* covered = nullptr) {
+    if (!toned_message.empty() && !phrase.toned.empty() &&
+        toned_message.find(phrase.toned) == std::string::npos) {
+      return false;
+    }
+    return ContainsWords(tokens, phrase.words, covered);
+  }
 
   static void Features(const std::vector<std::string>& words, std::vector<std::string>* out) {
     for (size_t i = 0; i < words.size(); ++i) {
@@ -228,10 +248,11 @@ std::vector<std::string> ContentWords(const TextNormalizer& n, const std::vector
 }  // namespace
 
 FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNormalizer> normalizer,
-                   MatchThresholds thresholds)
+                   MatchThresholds thresholds, MatchTuning tuning)
     : entries_(std::move(entries)),
       normalizer_(std::move(normalizer)),
       thresholds_(thresholds),
+      tuning_(tuning),
       impl_(std::make_unique<Impl>()) {
   Impl& x = *impl_;
   const TextNormalizer& norm = *normalizer_;
@@ -281,13 +302,30 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
   const double n = static_cast<double>(entries_.size());
   x.idf.resize(df.size());
   for (size_t f = 0; f < df.size(); ++f) {
-    x.idf[f] = std::log(1.0 + (n - df[f] + 0.5) / (df[f] + 0.5));
+    x.idf[f] = std::pow(std::log(1.0 + (n - df[f] + 0.5) / (df[f] + 0.5)), tuning_.idf_power);
   }
-  x.unknown_idf = std::log(1.0 + (n + 0.5) / 0.5);
+  x.unknown_idf = std::pow(std::log(1.0 + (n + 0.5) / 0.5), tuning_.idf_power);
   for (auto& kv : x.word_df) {
     auto it = x.feature_ids.find(kv.first);
     kv.second = it == x.feature_ids.end() ? 0 : df[static_cast<size_t>(it->second)];
     if (kv.first.size() >= 3 && !IsNumber(kv.first)) x.AddDeletions(kv.first);
+  }
+
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    std::string text = entries_[e].answer;
+    for (size_t open = text.find("{{"); open != std::string::npos; open = text.find("{{")) {
+      const size_t close = text.find("}}", open);
+      text.erase(open, close == std::string::npos ? std::string::npos : close + 2 - open);
+    }
+    std::unordered_set<std::string> words;
+    for (const auto& w : ContentWords(norm, norm.Tokens(text))) {
+      if (!IsNumber(w)) words.insert(w);
+    }
+    for (const auto& w : words) x.answer_words[w].second.push_back(static_cast<int>(e));
+  }
+  for (auto& kv : x.answer_words) {
+    const double adf = static_cast<double>(kv.second.second.size());
+    kv.second.first = std::pow(std::log(1.0 + (n - adf + 0.5) / (adf + 0.5)), tuning_.idf_power);
   }
 
   for (size_t p = 0; p < x.phrasings.size(); ++p) {
@@ -295,13 +333,13 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
       x.phrasing_postings[static_cast<size_t>(f)].push_back(static_cast<int>(p));
     }
   }
-  // Bigram features carry kBigramWeight of their IDF; recompute totals with it.
+  // Bigram features carry tuning_.bigram_weight of their IDF; recompute totals with it.
   std::vector<bool> is_bigram(x.feature_ids.size(), false);
   for (const auto& kv : x.feature_ids) {
     is_bigram[static_cast<size_t>(kv.second)] = kv.first.find(' ') != std::string::npos;
   }
   for (size_t f = 0; f < x.idf.size(); ++f) {
-    if (is_bigram[f]) x.idf[f] *= kBigramWeight;
+    if (is_bigram[f]) x.idf[f] *= tuning_.bigram_weight;
   }
   x.entry_total.assign(entries_.size(), 0);
   for (auto& p : x.phrasings) {
@@ -323,17 +361,21 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
   for (const auto& kv : lex.synonyms) add_known(kv.first);
   for (const auto& w : lex.stopwords) add_known(w);
   for (const auto* list : {&lex.smalltalk, &lex.out_of_scope, &lex.in_scope, &lex.personal_case}) {
-    for (const auto& phrase : *list) add_known(phrase);
+    for (const auto& phrase : *list) add_known(FoldVietnamese(phrase));
   }
-  auto phrases = [&](const std::vector<std::string>& list, std::vector<std::vector<std::string>>* out) {
+  auto phrases = [&](const std::vector<std::string>& list, std::vector<Impl::Phrase>* out) {
     for (const auto& s : list) {
-      auto t = norm.TokensFromFolded(SplitWords(s));
-      if (!t.empty()) out->push_back(std::move(t));
+      auto t = norm.TokensFromFolded(SplitWords(FoldVietnamese(s)));
+      if (t.empty()) continue;
+      const std::string toned = CanonicalToned(s);
+      const bool has_marks = toned != FoldVietnamese(s);
+      out->push_back({std::move(t), has_marks ? " " + toned + " " : ""});
     }
   };
   phrases(norm.lexicon().smalltalk, &x.smalltalk);
   phrases(norm.lexicon().out_of_scope, &x.out_of_scope);
   phrases(norm.lexicon().personal_case, &x.personal_case);
+  phrases(norm.lexicon().personal_case_hints, &x.personal_case_hints);
   phrases(norm.lexicon().in_scope, &x.in_scope);
 }
 
@@ -362,10 +404,19 @@ MatchResult FaqIndex::Match(std::string_view message) const {
   }
 
   bool anchored = false;
-  for (const auto& phrase : x.in_scope) anchored = anchored || ContainsPhrase(r.tokens, phrase);
+  // The toned text, only when the message has diacritics to compare.
+  const bool has_marks = std::any_of(message.begin(), message.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  const std::string toned = has_marks ? " " + CanonicalToned(message) + " " : "";
+  auto contains = [&](const Impl::Phrase& p, std::vector<bool>* covered = nullptr) {
+    return Impl::Contains(r.tokens, toned, p, covered);
+  };
+  for (const auto& phrase : x.in_scope) {
+    anchored = anchored || Impl::Contains(r.tokens, "", phrase);
+  }
   if (!anchored) {
     for (const auto& phrase : x.out_of_scope) {
-      if (ContainsPhrase(r.tokens, phrase)) {
+      if (contains(phrase)) {
         r.reason = DeclineReason::kOutOfScope;
         return r;
       }
@@ -378,15 +429,14 @@ MatchResult FaqIndex::Match(std::string_view message) const {
     digit_run = (c >= '0' && c <= '9') ? digit_run + 1 : 0;
     longest_digit_run = std::max(longest_digit_run, digit_run);
   }
-  bool personal = longest_digit_run >= 9;
-  if (!personal && r.tokens.size() >= thresholds_.personal_case_min_words) {
-    for (const auto& phrase : x.personal_case) {
-      if (ContainsPhrase(r.tokens, phrase)) {
-        personal = true;
-        break;
-      }
-    }
-  }
+  const size_t raw_words = SplitWords(folded).size();
+  int strong = 0, signs = 0;
+  for (const auto& phrase : x.personal_case) strong += contains(phrase);
+  for (const auto& phrase : x.personal_case_hints) signs += contains(phrase);
+  signs += strong;
+  const bool personal = longest_digit_run >= 9 ||
+                        (strong >= 1 && raw_words >= thresholds_.personal_case_min_words) ||
+                        (signs >= 2 && raw_words >= thresholds_.personal_case_hint_min_words);
   if (personal) {
     r.reason = DeclineReason::kPersonalCase;
     return r;
@@ -396,17 +446,21 @@ MatchResult FaqIndex::Match(std::string_view message) const {
   // itself never uses are dropped; if nothing meaningful is left, it was
   // small talk.
   std::vector<bool> smalltalk_word(r.tokens.size(), false);
-  for (const auto& phrase : x.smalltalk) ContainsPhrase(r.tokens, phrase, &smalltalk_word);
+  for (const auto& phrase : x.smalltalk) Impl::Contains(r.tokens, "", phrase, &smalltalk_word);
   std::vector<std::string> words;
-  bool only_smalltalk = true;
+  size_t other_words = 0;
+  bool any_smalltalk = false;
   for (size_t i = 0; i < r.tokens.size(); ++i) {
     const std::string& w = r.tokens[i];
     if (norm.IsStopword(w)) continue;
-    if (!smalltalk_word[i]) only_smalltalk = false;
+    any_smalltalk |= smalltalk_word[i];
+    if (!smalltalk_word[i]) ++other_words;
     if (smalltalk_word[i] && !x.word_df.count(w)) continue;
     words.push_back(w);
   }
-  if (only_smalltalk) {
+  // "cảm ơn ad nhiều", "chào em nha": a greeting or thanks with at most one
+  // other word in a short message is small talk, not a question.
+  if (other_words == 0 || (any_smalltalk && other_words <= 1 && raw_words <= 5)) {
     // Only greetings, thanks, fillers or politeness words ("dạ", "ad ơi").
     r.reason = DeclineReason::kSmalltalk;
     return r;
@@ -429,7 +483,8 @@ MatchResult FaqIndex::Match(std::string_view message) const {
     } else if (f.find(' ') == std::string::npos) {
       // An unknown pair says little (its words are counted already); an
       // unknown word is part of the message the FAQ does not explain.
-      query_total += x.unknown_idf * (number ? kNumberFactor : kUnknownWordFactor) * factor;
+      query_total += x.unknown_idf *
+                     (number ? tuning_.number_factor : tuning_.unknown_word_factor) * factor;
     }
   };
   for (size_t i = 0; i < weighted.size(); ++i) {
@@ -451,7 +506,11 @@ MatchResult FaqIndex::Match(std::string_view message) const {
     for (int e : x.entry_postings[static_cast<size_t>(f)]) entry_match[static_cast<size_t>(e)] += w;
   }
   std::vector<double> best_phrasing(entries_.size(), 0);
-  const double b2 = kBeta * kBeta;
+  // Long messages wrap a question in chatter ("chào ad, nhà em ở thôn …"):
+  // the more words, the less the unexplained ones count against an entry.
+  const double beta =
+      kBeta + std::clamp((static_cast<double>(weighted.size()) - 8.0) / 12.0, 0.0, 1.0);
+  const double b2 = beta * beta;
   for (size_t p = 0; p < x.phrasings.size(); ++p) {
     const double m = phrasing_match[p];
     if (m <= 0) continue;
@@ -461,12 +520,34 @@ MatchResult FaqIndex::Match(std::string_view message) const {
     double& best = best_phrasing[x.phrasings[p].entry];
     best = std::max(best, f);
   }
+  // Share of the message's words (by answer IDF) found in each answer.
+  std::vector<double> answer_match(entries_.size(), 0);
+  double answer_total = 0;
+  {
+    std::unordered_set<std::string> seen_words;
+    for (const auto& [w, factor] : weighted) {
+      if (!seen_words.insert(w).second) continue;
+      auto it = x.answer_words.find(w);
+      if (it == x.answer_words.end()) {
+        answer_total += x.unknown_idf * (IsNumber(w) ? tuning_.number_factor : tuning_.unknown_word_factor);
+        continue;
+      }
+      answer_total += it->second.first;
+      for (int e : it->second.second) answer_match[static_cast<size_t>(e)] += it->second.first;
+    }
+  }
+  auto AnswerCoverage = [&](size_t e) {
+    return answer_total > 0 ? std::min(1.0, answer_match[e] / answer_total) : 0.0;
+  };
   std::vector<ScoredEntry> scored;
   for (size_t e = 0; e < entries_.size(); ++e) {
     if (entry_match[e] <= 0) continue;
     const double coverage = std::min(1.0, entry_match[e] / query_total);
-    const double s = (kBestPhrasingShare * best_phrasing[e] + (1 - kBestPhrasingShare) * coverage) *
-                     std::pow(kTypoPenalty, corrections);
+    const double question_score = tuning_.best_phrasing_share * best_phrasing[e] +
+                                  (1 - tuning_.best_phrasing_share) * coverage;
+    const double s = ((1 - tuning_.answer_share) * question_score +
+                      tuning_.answer_share * AnswerCoverage(e)) *
+                     std::pow(tuning_.typo_penalty, corrections);
     scored.push_back({e, s});
   }
   std::sort(scored.begin(), scored.end(), [](const ScoredEntry& a, const ScoredEntry& b) {

@@ -36,9 +36,23 @@ struct MatchThresholds {
   double clarify_min = 0.30;  // best score needed to offer choices
   double clarify_band = 0.15; // alternatives within this of the best are offered
   size_t max_choices = 3;
-  // Messages with at least this many content words and a personal-case
-  // marker go to a staff member.
-  size_t personal_case_min_words = 12;
+  // A message of at least `personal_case_min_words` words with one
+  // personal-case phrase, or of at least `personal_case_hint_min_words`
+  // words with two signs (phrases or hints), goes to a staff member.
+  size_t personal_case_min_words = 6;
+  size_t personal_case_hint_min_words = 15;
+};
+
+// Weights of the scoring model. The defaults were chosen with bench/quality;
+// they are not part of the config a deployment normally touches.
+struct MatchTuning {
+  double bigram_weight = 0.25;       // adjacent word pairs, relative to their IDF
+  double unknown_word_factor = 0.5;  // weight of a word the FAQ never uses
+  double number_factor = 0.3;        // ... of an unknown number
+  double typo_penalty = 0.98;        // score factor per corrected word
+  double best_phrasing_share = 0.7;  // best single phrasing vs. the entry as a whole
+  double answer_share = 0.1;         // words found in the entry's answer text
+  double idf_power = 1.0;            // sharpen (>1) or flatten (<1) rarity weights
 };
 
 struct ScoredEntry {
@@ -58,7 +72,7 @@ struct MatchResult {
 class FaqIndex {
  public:
   FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNormalizer> normalizer,
-           MatchThresholds thresholds = {});
+           MatchThresholds thresholds = {}, MatchTuning tuning = {});
   ~FaqIndex();
   FaqIndex(const FaqIndex&) = delete;
   FaqIndex& operator=(const FaqIndex&) = delete;
@@ -75,6 +89,7 @@ class FaqIndex {
   std::vector<FaqEntry> entries_;
   std::shared_ptr<const TextNormalizer> normalizer_;
   MatchThresholds thresholds_;
+  MatchTuning tuning_;
   std::unordered_map<std::string, size_t> by_id_;
   std::unique_ptr<Impl> impl_;
 };

@@ -42,7 +42,7 @@ bool ReadStringList(const json& root, const char* key, const std::string& file,
       ok = false;
       continue;
     }
-    out->push_back(FoldPhrase(list[i].get<std::string>()));
+    out->push_back(list[i].get<std::string>());
   }
   return ok;
 }
@@ -100,7 +100,7 @@ bool ParseLexicon(std::string_view abbreviations_json, const std::string& abbrev
     ok = false;
   } else {
     static const char* kKeys[] = {"synonyms", "stopwords", "smalltalk", "out_of_scope",
-                                  "personal_case", "in_scope", "_comment"};
+                                  "personal_case", "personal_case_hints", "in_scope", "_comment"};
     for (const auto& kv : root.items()) {
       if (std::find(std::begin(kKeys), std::end(kKeys), kv.key()) == std::end(kKeys)) {
         Problem(problems, lexicon_label, kv.key(), "unknown key '" + kv.key() + "'");
@@ -114,7 +114,25 @@ bool ParseLexicon(std::string_view abbreviations_json, const std::string& abbrev
         ok = false;
       } else {
         for (const auto& kv : syn.items()) {
-          const std::string canonical = FoldPhrase(kv.key());
+          // "hộ_cận_nghèo": underscores glue the canonical phrase into one
+          // word, so it never shares words with a near neighbour ("hộ
+          // nghèo"); the phrase written with spaces becomes a variant.
+          std::string canonical;
+          std::string spaced;
+          size_t start = 0;
+          const std::string& key = kv.key();
+          while (start <= key.size()) {
+            size_t end = key.find('_', start);
+            if (end == std::string::npos) end = key.size();
+            std::string part = FoldPhrase(key.substr(start, end - start));
+            if (key.find('_') != std::string::npos) std::replace(part.begin(), part.end(), ' ', '_');
+            if (!part.empty()) {
+              canonical += (canonical.empty() ? "" : "_") + part;
+              spaced += (spaced.empty() ? "" : " ") + FoldPhrase(key.substr(start, end - start));
+            }
+            start = end + 1;
+          }
+          if (canonical != spaced && !canonical.empty()) lex.synonyms[spaced] = canonical;
           if (canonical.empty() || !kv.value().is_array()) {
             Problem(problems, lexicon_label, "synonyms." + kv.key(),
                     "must map a phrase to an array of variant phrases");
@@ -143,7 +161,8 @@ bool ParseLexicon(std::string_view abbreviations_json, const std::string& abbrev
     }
     std::vector<std::string> stop;
     ok &= ReadStringList(root, "stopwords", lexicon_label, &stop, problems);
-    for (const auto& s : stop) {
+    for (const auto& written : stop) {
+      const std::string s = FoldPhrase(written);
       // One word: dropped wherever it stands. Several words: the phrase is
       // dropped only as a whole ("cho em hỏi"), so "con" or "hỏi" on their
       // own keep their meaning.
@@ -157,6 +176,8 @@ bool ParseLexicon(std::string_view abbreviations_json, const std::string& abbrev
     ok &= ReadStringList(root, "out_of_scope", lexicon_label, &lex.out_of_scope, problems);
     ok &= ReadStringList(root, "personal_case", lexicon_label, &lex.personal_case, problems);
     ok &= ReadStringList(root, "in_scope", lexicon_label, &lex.in_scope, problems);
+    ok &= ReadStringList(root, "personal_case_hints", lexicon_label, &lex.personal_case_hints,
+                         problems);
   }
   if (ok) *out = std::move(lex);
   return ok;

@@ -4,8 +4,10 @@
 //                                "stopwords": [...], "smalltalk": [...],
 //                                "out_of_scope": [...], "in_scope": [...],
 //                                "personal_case": [...]}
-// Keys and phrases may be written with or without diacritics; they are
-// stored folded (see text_normalizer.h).
+// Keys and phrases may be written with or without diacritics. Abbreviations,
+// synonyms and stopwords are stored folded (see text_normalizer.h); the
+// phrase lists (smalltalk, out_of_scope, in_scope, personal_case*) are kept
+// as written, so a matcher can also compare them with their diacritics.
 #ifndef BHXH_CONTENT_LEXICON_H_
 #define BHXH_CONTENT_LEXICON_H_
 
@@ -26,15 +28,18 @@ struct Lexicon {
   std::map<std::string, std::string> synonyms;
   // folded words that carry no meaning for matching (politeness, fillers)
   std::set<std::string> stopwords;
-  // folded phrases of greetings / thanks / chit-chat
+  // phrases of greetings / thanks / chit-chat
   std::vector<std::string> smalltalk;
-  // folded phrases that mark a question as outside BHXH/BHYT
+  // phrases that mark a question as outside BHXH/BHYT
   std::vector<std::string> out_of_scope;
-  // folded phrases that keep a question in scope even when it also contains
+  // phrases that keep a question in scope even when it also contains
   // an out_of_scope phrase ("BHXH tự nguyện khác gì bảo hiểm nhân thọ")
   std::vector<std::string> in_scope;
-  // folded phrases typical of a personal case that needs a staff member
+  // phrases that show a message is about the writer's own case (a
+  // claim not paid, a record to check, a complaint): it needs a staff member
   std::vector<std::string> personal_case;
+  // weaker signs of a personal case (time references, "mà chưa")
+  std::vector<std::string> personal_case_hints;
 };
 
 // Parses the two files' texts into one Lexicon. Reports every problem

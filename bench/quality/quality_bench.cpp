@@ -57,8 +57,8 @@ Figures Run(const FaqIndex& index, const std::vector<bench::LabelledQuestion>& q
     auto& k = by_kind[q.kind];
     k.first += right;
     ++k.second;
-    if (verbose && !right) {
-      std::cout << "  line " << q.line << " [" << q.kind << "] expected "
+    if (verbose && (!right || (!q.expected.empty() && best != q.expected))) {
+      std::cout << (right ? "  (ok) line " : "  line ") << q.line << " [" << q.kind << "] expected "
                 << (q.expected.empty() ? "(decline)" : q.expected) << ", got "
                 << MatchOutcomeName(m.outcome) << " " << best << " " << std::setprecision(3)
                 << m.score << (m.reason != DeclineReason::kNone ? std::string(" ") + DeclineReasonName(m.reason) : "")
@@ -90,7 +90,7 @@ void Print(const Figures& f) {
 int main(int argc, char** argv) {
   std::string questions = std::string(BHXH_BENCH_DIR) + "/quality/questions.tsv";
   std::string content_dir = BHXH_BENCH_CONTENT_DIR, faq_file;
-  bool verbose = false, sweep = false;
+  bool verbose = false, sweep = false, tune = false, dump = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--questions" && i + 1 < argc) questions = argv[++i];
@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
     else if (a == "--content-dir" && i + 1 < argc) content_dir = argv[++i];
     else if (a == "--verbose") verbose = true;
     else if (a == "--sweep") sweep = true;
+    else if (a == "--tune") tune = true;
+    else if (a == "--dump") dump = true;
     else {
       std::cerr << "unknown argument: " << a << "\n";
       return 2;
@@ -107,6 +109,47 @@ int main(int argc, char** argv) {
   auto faq = bench::LoadFaq(content_dir, faq_file);
   const auto qs = bench::LoadQuestions(questions);
   std::cout << "FAQ entries: " << faq.size() << ", questions file: " << questions << "\n";
+  if (dump) {
+    // expected, best, second, s1, s2, reason: for studying decision rules.
+    FaqIndex index(faq, normalizer);
+    for (const auto& q : qs) {
+      const MatchResult m = index.Match(q.text);
+      auto id = [&](size_t i) { return m.ranked.size() > i ? index.entries()[m.ranked[i].entry].id : "-"; };
+      auto sc = [&](size_t i) { return m.ranked.size() > i ? m.ranked[i].score : 0.0; };
+      std::cout << (q.expected.empty() ? "-" : q.expected) << "\t" << q.kind << "\t" << id(0) << "\t"
+                << id(1) << "\t" << sc(0) << "\t" << sc(1) << "\t"
+                << (m.reason == DeclineReason::kNone || m.reason == DeclineReason::kLowScore ? "scored" : DeclineReasonName(m.reason))
+                << "\n";
+    }
+    return 0;
+  }
+  if (tune) {
+    // One weight at a time around the defaults: how sensitive is quality?
+    std::cout << "weight value | top1 right wrong clarify oos overall\n";
+    const MatchTuning base;
+    const std::vector<std::pair<const char*, double MatchTuning::*>> knobs = {
+        {"bigram_weight", &MatchTuning::bigram_weight},
+        {"unknown_word_factor", &MatchTuning::unknown_word_factor},
+        {"typo_penalty", &MatchTuning::typo_penalty},
+        {"best_phrasing_share", &MatchTuning::best_phrasing_share},
+        {"answer_share", &MatchTuning::answer_share},
+        {"idf_power", &MatchTuning::idf_power}};
+    for (const auto& [name, member] : knobs) {
+      for (double factor : {0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0}) {
+        MatchTuning t = base;
+        t.*member = base.*member * factor;
+        if (t.*member > 1 && std::string(name) != "bigram_weight" && std::string(name) != "idf_power") continue;
+        FaqIndex index(faq, normalizer, MatchThresholds{}, t);
+        const Figures f = Run(index, qs, false);
+        std::cout << std::fixed << std::setprecision(3) << name << " " << t.*member << " | "
+                  << std::setprecision(1) << f.Pct(f.top1, f.in_scope) << " "
+                  << f.Pct(f.answered_right, f.in_scope) << " " << f.Pct(f.answered_wrong, f.in_scope)
+                  << " " << f.Pct(f.clarify_ok, f.in_scope) << " " << f.Pct(f.oos_declined, f.oos)
+                  << " " << f.Overall() << "\n";
+      }
+    }
+    return 0;
+  }
   if (!sweep) {
     FaqIndex index(faq, normalizer);
     Print(Run(index, qs, verbose));

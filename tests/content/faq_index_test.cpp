@@ -133,7 +133,7 @@ TEST_CASE("thresholds decide between answer, clarify and unknown") {
     FaqIndex index(faq, ShippedNormalizer());
     const MatchResult m = index.Match("Mất thẻ BHYT làm sao?");
     CHECK(m.outcome == MatchOutcome::kAnswer);
-    CHECK(m.score == Approx(1.0));
+    CHECK(m.score > 0.85);
   }
 }
 
