@@ -13,6 +13,7 @@
 #include "bot/build_info.h"
 #include "bot/config.h"
 #include "bot/content_loader.h"
+#include "bot/faq_reloader.h"
 #include "bot/http_server.h"
 #include "handlers/dialog_engine.h"
 #include "handlers/faq_handler.h"
@@ -257,6 +258,8 @@ int ExportFaq(const Common& common, const std::string& output, std::ostream& out
 
 struct Service {
   std::unique_ptr<Database> db;
+  std::unique_ptr<FaqStore> faq_store;
+  std::unique_ptr<FaqReloader> reloader;
   std::unique_ptr<ConversationStore> conversations;
   std::unique_ptr<QuestionLog> questions;
   std::unique_ptr<LiveContent> content;
@@ -272,6 +275,11 @@ bool StartService(const Config& config, Service* svc, std::ostream& err) {
   std::vector<FaqEntry> entries;
   if (!LiveFaq(*svc->db, config, shared, &entries, err)) return false;
   svc->content = std::make_unique<LiveContent>(MakeSnapshot(shared, std::move(entries), config.matching));
+  svc->faq_store = NewSqliteFaqStore(*svc->db);
+  auto revisions = svc->faq_store->Revisions(1);
+  svc->reloader = std::make_unique<FaqReloader>(
+      *svc->faq_store, *svc->content,
+      revisions.ok() && !revisions->empty() ? revisions->front().number : 0);
   svc->conversations = NewSqliteConversationStore(*svc->db);
   svc->questions = NewSqliteQuestionLog(*svc->db);
   svc->engine = std::make_unique<DialogEngine>(*svc->content, svc->conversations.get(),
@@ -322,8 +330,11 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   err << "bhxh-bot " << BHXH_VERSION << " listening on http://" << config.host << ":" << config.port
       << "/ (data: " << config.database_path() << ", content: " << config.content_dir << ")\n";
   out.flush();
+  // import-faq (another process) may change the live FAQ: pick it up.
+  svc.reloader->Start(std::chrono::seconds(2));
   int sig = 0;
   sigwait(&stop_signals, &sig);
+  svc.reloader->Stop();
   err << "bhxh-bot: stopping (signal " << sig << ")\n";
   server.Stop();
   return 0;
@@ -407,6 +418,21 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     out << BHXH_VERSION << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports an unknown command as a missing one; name it instead.
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--config" || a == "--data-dir" || a == "--content-dir") {
+        ++i;
+        continue;
+      }
+      if (a.empty() || a[0] == '-') continue;
+      if (app.get_subcommands([&](CLI::App* c) { return c->get_name() == a; }).empty()) {
+        err << "error: unknown command '" << a
+            << "' (commands: serve, ask, chat, import-faq, export-faq)\nRun 'bhxh-bot --help' for usage.\n";
+        return kExitUsage;
+      }
+      break;
+    }
     err << "error: " << e.what() << "\nRun 'bhxh-bot --help' for usage.\n";
     return kExitUsage;
   }

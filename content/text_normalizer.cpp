@@ -188,54 +188,51 @@ void SplitLettersFromDigits(const std::string& word, std::vector<std::string>* o
   }
 }
 
-std::unordered_map<std::string, std::vector<std::string>> IndexByFirstWord(
-    const std::map<std::string, std::string>& map, size_t* max_words) {
-  std::unordered_map<std::string, std::vector<std::string>> index;
+}  // namespace
+
+TextNormalizer::PhraseIndex TextNormalizer::BuildIndex(const std::map<std::string, std::string>& map) {
+  PhraseIndex index;
   for (const auto& kv : map) {
-    const auto words = SplitWords(kv.first);
-    if (words.empty()) continue;
-    *max_words = std::max(*max_words, words.size());
-    index[words[0]].push_back(kv.first);
+    PhraseRule rule{SplitWords(kv.first), SplitWords(kv.second)};
+    if (rule.key.empty()) continue;
+    index[rule.key[0]].push_back(std::move(rule));
   }
   for (auto& kv : index) {
-    std::sort(kv.second.begin(), kv.second.end(), [](const std::string& a, const std::string& b) {
-      return SplitWords(a).size() > SplitWords(b).size();
+    std::stable_sort(kv.second.begin(), kv.second.end(), [](const PhraseRule& a, const PhraseRule& b) {
+      return a.key.size() > b.key.size();
     });
   }
   return index;
 }
 
-}  // namespace
+TextNormalizer::TextNormalizer(Lexicon lexicon)
+    : lexicon_(std::move(lexicon)),
+      abbreviation_index_(BuildIndex(lexicon_.abbreviations)),
+      synonym_index_(BuildIndex(lexicon_.synonyms)) {}
 
-TextNormalizer::TextNormalizer(Lexicon lexicon) : lexicon_(std::move(lexicon)) {
-  abbreviation_index_ = IndexByFirstWord(lexicon_.abbreviations, &max_phrase_words_);
-  synonym_index_ = IndexByFirstWord(lexicon_.synonyms, &max_phrase_words_);
-}
-
-std::vector<std::string> TextNormalizer::ApplyPhraseMap(
-    const std::vector<std::string>& words,
-    const std::unordered_map<std::string, std::vector<std::string>>& first_word_index,
-    const std::map<std::string, std::string>& map) const {
+std::vector<std::string> TextNormalizer::ApplyPhraseMap(const std::vector<std::string>& words,
+                                                        const PhraseIndex& index) {
   std::vector<std::string> out;
   out.reserve(words.size() + 4);
   size_t i = 0;
   while (i < words.size()) {
-    bool replaced = false;
-    auto it = first_word_index.find(words[i]);
-    if (it != first_word_index.end()) {
-      for (const std::string& key : it->second) {  // longest first
-        const auto key_words = SplitWords(key);
-        if (i + key_words.size() > words.size()) continue;
-        if (!std::equal(key_words.begin(), key_words.end(), words.begin() + static_cast<long>(i))) {
-          continue;
+    const PhraseRule* match = nullptr;
+    auto it = index.find(words[i]);
+    if (it != index.end()) {
+      for (const PhraseRule& rule : it->second) {  // longest first
+        if (i + rule.key.size() <= words.size() &&
+            std::equal(rule.key.begin(), rule.key.end(), words.begin() + static_cast<long>(i))) {
+          match = &rule;
+          break;
         }
-        for (auto& w : SplitWords(map.at(key))) out.push_back(std::move(w));
-        i += key_words.size();
-        replaced = true;
-        break;
       }
     }
-    if (!replaced) out.push_back(words[i++]);
+    if (match) {
+      out.insert(out.end(), match->replacement.begin(), match->replacement.end());
+      i += match->key.size();
+    } else {
+      out.push_back(words[i++]);
+    }
   }
   return out;
 }
@@ -245,12 +242,12 @@ std::vector<std::string> TextNormalizer::TokensFromFolded(
   std::vector<std::string> words;
   words.reserve(folded_words.size());
   for (const auto& w : folded_words) SplitLettersFromDigits(w, &words);
-  words = ApplyPhraseMap(words, abbreviation_index_, lexicon_.abbreviations);
+  words = ApplyPhraseMap(words, abbreviation_index_);
   // Two passes, so that a variant whose replacement forms another variant
   // ("nộp bn tiền" -> "đóng bao nhiêu" -> "mức đóng") reaches the canonical
   // phrase whatever the order the citizen wrote it in.
-  words = ApplyPhraseMap(words, synonym_index_, lexicon_.synonyms);
-  return ApplyPhraseMap(words, synonym_index_, lexicon_.synonyms);
+  words = ApplyPhraseMap(words, synonym_index_);
+  return ApplyPhraseMap(words, synonym_index_);
 }
 
 std::vector<std::string> TextNormalizer::Tokens(std::string_view text) const {

@@ -46,16 +46,20 @@ class TextNormalizer {
   const Lexicon& lexicon() const { return lexicon_; }
 
  private:
-  std::vector<std::string> ApplyPhraseMap(
-      const std::vector<std::string>& words,
-      const std::unordered_map<std::string, std::vector<std::string>>& first_word_index,
-      const std::map<std::string, std::string>& map) const;
+  // A key of a phrase map split into words, and its replacement.
+  struct PhraseRule {
+    std::vector<std::string> key;
+    std::vector<std::string> replacement;
+  };
+  // first word of a key -> rules starting with it, longest key first
+  using PhraseIndex = std::unordered_map<std::string, std::vector<PhraseRule>>;
+  static PhraseIndex BuildIndex(const std::map<std::string, std::string>& map);
+  static std::vector<std::string> ApplyPhraseMap(const std::vector<std::string>& words,
+                                                 const PhraseIndex& index);
 
   Lexicon lexicon_;
-  size_t max_phrase_words_ = 1;
-  // first word of a multi-word key -> keys starting with it (longest first)
-  std::unordered_map<std::string, std::vector<std::string>> abbreviation_index_;
-  std::unordered_map<std::string, std::vector<std::string>> synonym_index_;
+  PhraseIndex abbreviation_index_;
+  PhraseIndex synonym_index_;
 };
 
 }  // namespace bhxh
