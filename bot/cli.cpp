@@ -21,6 +21,7 @@
 #include "storage/database.h"
 #include "storage/faq_store.h"
 #include "storage/question_log.h"
+#include "storage/unit_of_work.h"
 
 namespace bhxh {
 namespace {
@@ -262,6 +263,7 @@ struct Service {
   std::unique_ptr<FaqReloader> reloader;
   std::unique_ptr<ConversationStore> conversations;
   std::unique_ptr<QuestionLog> questions;
+  std::unique_ptr<UnitOfWork> unit;
   std::unique_ptr<LiveContent> content;
   SystemClock clock;
   std::unique_ptr<DialogEngine> engine;
@@ -282,8 +284,9 @@ bool StartService(const Config& config, Service* svc, std::ostream& err) {
       revisions.ok() && !revisions->empty() ? revisions->front().number : 0);
   svc->conversations = NewSqliteConversationStore(*svc->db);
   svc->questions = NewSqliteQuestionLog(*svc->db);
+  svc->unit = NewSqliteUnitOfWork(*svc->db);
   svc->engine = std::make_unique<DialogEngine>(*svc->content, svc->conversations.get(),
-                                               svc->questions.get(), svc->clock);
+                                               svc->questions.get(), svc->clock, svc->unit.get());
   return true;
 }
 

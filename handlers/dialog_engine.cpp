@@ -2,12 +2,14 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "base/civil_date.h"
 #include "handlers/faq_handler.h"
 #include "storage/conversation_store.h"
 #include "storage/question_log.h"
+#include "storage/unit_of_work.h"
 
 namespace bhxh {
 namespace {
@@ -125,8 +127,12 @@ std::vector<Reply> HandlePayload(Turn& t, const std::string& payload) {
 }  // namespace
 
 DialogEngine::DialogEngine(const LiveContent& content, ConversationStore* conversations,
-                           QuestionLog* question_log, const Clock& clock)
-    : content_(content), conversations_(conversations), question_log_(question_log), clock_(clock) {}
+                           QuestionLog* question_log, const Clock& clock, UnitOfWork* unit)
+    : content_(content),
+      conversations_(conversations),
+      question_log_(question_log),
+      clock_(clock),
+      unit_(unit) {}
 
 Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
   const auto snapshot = content_.Current();
@@ -141,6 +147,7 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
   Turn turn{*snapshot, FaqHandler(*snapshot, VietnamDateAt(now)), state};
 
   std::vector<Reply> replies;
+  std::optional<QuestionRecord> question;  // logged with the new state
   std::string payload = in.payload;
   const std::string folded = FoldVietnamese(in.text);
   if (payload.empty()) {
@@ -172,7 +179,7 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
               : 0;
     }
     if (question_log_) {
-      QuestionRecord rec;
+      QuestionRecord& rec = question.emplace();
       rec.at = now;
       rec.channel = in.channel;
       rec.user = in.user;
@@ -183,7 +190,6 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
         rec.faq_id = snapshot->faq->entries()[match.ranked.front().entry].id;
       }
       rec.score = match.score;
-      if (Status s = question_log_->Record(rec); !s.ok()) return s;
     }
   }
 
@@ -191,9 +197,14 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
   if (!replies.empty()) {
     for (const auto& c : replies.back().choices) state.last_choices.push_back(c.payload);
   }
-  if (conversations_) {
-    if (Status s = conversations_->Save(key, state.Serialize(), now); !s.ok()) return s;
-  }
+  auto save = [&]() -> Status {
+    if (question) {
+      if (Status s = question_log_->Record(*question); !s.ok()) return s;
+    }
+    if (conversations_) return conversations_->Save(key, state.Serialize(), now);
+    return Status::Ok();
+  };
+  if (Status s = unit_ ? unit_->Run(save) : save(); !s.ok()) return s;
   return replies;
 }
 

@@ -16,14 +16,17 @@ namespace bhxh {
 
 class ConversationStore;
 class QuestionLog;
+class UnitOfWork;
 
 class DialogEngine {
  public:
-  // All dependencies must outlive the engine. `question_log` and
-  // `conversations` may be null (the `ask`/`chat` CLI without a database):
-  // then nothing is logged and state lives only in memory for the call.
+  // All dependencies must outlive the engine. `question_log`,
+  // `conversations` and `unit` may be null (tests, a CLI without a
+  // database): then nothing is logged and state lives only for the call.
+  // When `unit` is given, the state and the question log of one message are
+  // written in one transaction.
   DialogEngine(const LiveContent& content, ConversationStore* conversations,
-               QuestionLog* question_log, const Clock& clock);
+               QuestionLog* question_log, const Clock& clock, UnitOfWork* unit = nullptr);
 
   // Handles one inbound message. Returns the replies to send (at least one),
   // or an error status when storage failed (nothing was half-saved).
@@ -35,6 +38,7 @@ class DialogEngine {
   ConversationStore* conversations_;
   QuestionLog* question_log_;
   const Clock& clock_;
+  UnitOfWork* unit_;
 };
 
 }  // namespace bhxh

@@ -233,10 +233,16 @@ int Database::schema_version() const {
 
 Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  // Holding the recursive mutex, an open transaction can only be this
+  // thread's own outer one: join it through a savepoint, so that several
+  // stores' writes (conversation state, question log, later the outbox)
+  // commit together or not at all.
+  const bool nested = sqlite3_get_autocommit(db_) == 0;
   // IMMEDIATE takes the write lock now rather than at the first write, so a
   // read-then-write transaction cannot fail half-way with SQLITE_BUSY when
   // another process writes; busy_timeout waits for the lock instead.
-  Status s = ExecScript(db_, "BEGIN IMMEDIATE", "begin transaction");
+  Status s = nested ? ExecScript(db_, "SAVEPOINT bhxh_nested", "begin nested transaction")
+                    : ExecScript(db_, "BEGIN IMMEDIATE", "begin transaction");
   if (!s.ok()) return s;
   Status result;
   try {
@@ -245,6 +251,13 @@ Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
     result = Internal(std::string("transaction aborted by an exception: ") + e.what());
   } catch (...) {
     result = Internal("transaction aborted by an unknown exception");
+  }
+  if (nested) {
+    if (!result.ok()) {
+      (void)ExecScript(db_, "ROLLBACK TO bhxh_nested", "roll back nested transaction");
+    }
+    const Status released = ExecScript(db_, "RELEASE bhxh_nested", "end nested transaction");
+    return result.ok() ? released : result;
   }
   if (result.ok()) {
     result = ExecScript(db_, "COMMIT", "commit transaction");

@@ -39,8 +39,9 @@ class Database {
   // Runs `work` inside BEGIN IMMEDIATE ... COMMIT on this connection,
   // serialised with every other use of the connection. If `work` returns a
   // non-OK status (or throws) the transaction is rolled back and that status
-  // (Internal for an exception) is returned. Not reentrant: a call from
-  // inside `work` returns Internal and leaves the outer transaction alone.
+  // (Internal for an exception) is returned. Reentrant: a call from inside
+  // `work` joins the outer transaction as a savepoint; if the inner work
+  // fails only it is undone, and the outer work decides about the rest.
   // Thread-safe, as is every method of Database.
   Status InTransaction(const std::function<Status(sqlite3*)>& work);
   // Runs `work` with the connection locked, without a transaction (reads).

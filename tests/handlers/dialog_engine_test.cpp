@@ -7,6 +7,7 @@
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "storage/question_log.h"
+#include "storage/unit_of_work.h"
 #include "test_support/shipped_content.h"
 #include "test_support/temp_dir.h"
 
@@ -23,6 +24,7 @@ struct Harness {
   std::unique_ptr<Database> db;
   std::unique_ptr<ConversationStore> conversations;
   std::unique_ptr<QuestionLog> questions;
+  std::unique_ptr<UnitOfWork> unit;
   LiveContent content{testing::ShippedSnapshot()};
   FakeClock clock{kNow};
   std::unique_ptr<DialogEngine> engine;
@@ -30,6 +32,7 @@ struct Harness {
   Harness() { Open(); }
   void Open() {
     engine.reset();
+    unit.reset();
     conversations.reset();
     questions.reset();
     db.reset();
@@ -38,7 +41,9 @@ struct Harness {
     db = std::move(opened).value();
     conversations = NewSqliteConversationStore(*db);
     questions = NewSqliteQuestionLog(*db);
-    engine = std::make_unique<DialogEngine>(content, conversations.get(), questions.get(), clock);
+    unit = NewSqliteUnitOfWork(*db);
+    engine = std::make_unique<DialogEngine>(content, conversations.get(), questions.get(), clock,
+                                            unit.get());
   }
   std::vector<Reply> Say(const std::string& text, const std::string& user = "u1") {
     auto r = engine->Handle(Inbound{"web", user, text, "", clock.Now()});

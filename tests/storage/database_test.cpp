@@ -201,16 +201,37 @@ TEST_CASE("InTransaction commits work that succeeds and rolls back work that fai
     CHECK(s.message() == "transaction aborted by an exception: boom");
     CHECK(CountRows(*db, "conversations") == 0);
   }
-  SECTION("a transaction inside a transaction is refused and the outer one goes on") {
+  SECTION("a transaction inside a transaction joins it and commits with it") {
     RequireOk(db->InTransaction([&](sqlite3* c) {
-      insert(c);
-      Status inner = db->InTransaction([](sqlite3*) { return Status::Ok(); });
-      CHECK(inner.code() == StatusCode::kInternal);
-      CHECK(inner.message() ==
-            "begin transaction: cannot start a transaction within a transaction");
+      RequireOk(db->InTransaction([&](sqlite3* inner) {
+        insert(inner);
+        return Status::Ok();
+      }));
       return Status::Ok();
     }));
     CHECK(CountRows(*db, "conversations") == 1);
+  }
+  SECTION("a failing inner transaction undoes only its own work") {
+    RequireOk(db->InTransaction([&](sqlite3*) {
+      Status inner = db->InTransaction([&](sqlite3* c) -> Status {
+        insert(c);
+        return Unavailable("inner failed");
+      });
+      CHECK(inner.message() == "inner failed");
+      return Status::Ok();
+    }));
+    CHECK(CountRows(*db, "conversations") == 0);
+  }
+  SECTION("a failing outer transaction undoes the inner work that succeeded") {
+    Status s = db->InTransaction([&](sqlite3*) -> Status {
+      RequireOk(db->InTransaction([&](sqlite3* c) {
+        insert(c);
+        return Status::Ok();
+      }));
+      return Unavailable("outer failed");
+    });
+    CHECK(s.message() == "outer failed");
+    CHECK(CountRows(*db, "conversations") == 0);
   }
   // Nothing is left open either way: the connection can start another.
   RequireOk(db->InTransaction([](sqlite3*) { return Status::Ok(); }));
