@@ -14,6 +14,7 @@
 #include "bot/config.h"
 #include "bot/content_loader.h"
 #include "bot/faq_reloader.h"
+#include "bot/periodic_task.h"
 #include "bot/http_server.h"
 #include "handlers/dialog_engine.h"
 #include "handlers/faq_handler.h"
@@ -63,7 +64,7 @@ bool BuildConfig(const Common& common, Config* config, std::ostream& err) {
 bool LoadShared(const Config& config, SharedContent* shared, std::ostream& err) {
   std::vector<ContentProblem> problems;
   if (!LoadSharedContent(ContentFiles{config.content_dir}, shared, &problems)) {
-    err << "error: invalid content in " << config.content_dir << ":\n" << JoinProblems(problems);
+    err << "error: invalid content in " << config.content_dir << ":\n" << JoinProblems(problems) << "\n";
     return false;
   }
   return true;
@@ -95,7 +96,7 @@ bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
   const std::string path = ContentFiles{config.content_dir}.faq();
   FaqParseResult shipped = LoadFaqChecked(path, *shared.variables);
   if (!shipped.ok()) {
-    err << "error: invalid FAQ content:\n" << JoinProblems(shipped.problems);
+    err << "error: invalid FAQ content:\n" << JoinProblems(shipped.problems) << "\n";
     return false;
   }
   auto rev = store->ReplaceAll(shipped.entries, "first start: " + path, SystemClock().Now());
@@ -162,7 +163,7 @@ int Ask(const Common& common, const std::string& content_file, bool as_json,
     }
     FaqParseResult parsed = LoadFaqChecked(content_file, *shared.variables);
     if (!parsed.ok()) {
-      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems);
+      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
       return kExitError;
     }
     entries = std::move(parsed.entries);
@@ -180,7 +181,7 @@ int Ask(const Common& common, const std::string& content_file, bool as_json,
   if (entries.empty()) {
     FaqParseResult parsed = LoadFaqChecked(ContentFiles{config.content_dir}.faq(), *shared.variables);
     if (!parsed.ok()) {
-      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems);
+      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
       return kExitError;
     }
     entries = std::move(parsed.entries);
@@ -219,7 +220,7 @@ int ImportFaq(const Common& common, const std::string& file, std::ostream& out, 
   if (!LoadShared(config, &shared, err)) return kExitError;
   FaqParseResult parsed = LoadFaqChecked(file, *shared.variables);
   if (!parsed.ok()) {
-    err << "error: " << file << " is invalid; nothing was imported:\n" << JoinProblems(parsed.problems);
+    err << "error: " << file << " is invalid; nothing was imported:\n" << JoinProblems(parsed.problems) << "\n";
     return kExitError;
   }
   auto db = OpenDatabase(config, err);
@@ -240,10 +241,27 @@ int ExportFaq(const Common& common, const std::string& output, std::ostream& out
   if (!BuildConfig(common, &config, err)) return kExitError;
   SharedContent shared;
   if (!LoadShared(config, &shared, err)) return kExitError;
-  auto db = OpenDatabase(config, err);
-  if (!db) return kExitError;
+  // Read-only: a database that does not exist yet, or holds no FAQ yet,
+  // exports the shipped FAQ it would start with, without creating anything.
   std::vector<FaqEntry> entries;
-  if (!LiveFaq(*db, config, shared, &entries, err)) return kExitError;
+  if (FileExists(config.database_path())) {
+    auto db = OpenDatabase(config, err);
+    if (!db) return kExitError;
+    auto live = NewSqliteFaqStore(*db)->LoadLive();
+    if (!live.ok()) {
+      err << "error: " << live.status().message() << "\n";
+      return kExitError;
+    }
+    entries = std::move(live).value();
+  }
+  if (entries.empty()) {
+    FaqParseResult shipped = LoadFaqChecked(ContentFiles{config.content_dir}.faq(), *shared.variables);
+    if (!shipped.ok()) {
+      err << "error: invalid FAQ content:\n" << JoinProblems(shipped.problems) << "\n";
+      return kExitError;
+    }
+    entries = std::move(shipped.entries);
+  }
   const std::string text = SerializeFaqJson(entries);
   if (output.empty() || output == "-") {
     out << text;
@@ -281,7 +299,8 @@ bool StartService(const Config& config, Service* svc, std::ostream& err) {
   auto revisions = svc->faq_store->Revisions(1);
   svc->reloader = std::make_unique<FaqReloader>(
       *svc->faq_store, *svc->content,
-      revisions.ok() && !revisions->empty() ? revisions->front().number : 0);
+      revisions.ok() && !revisions->empty() ? revisions->front().number : 0,
+      ContentFiles{config.content_dir}, config.matching);
   svc->conversations = NewSqliteConversationStore(*svc->db);
   svc->questions = NewSqliteQuestionLog(*svc->db);
   svc->unit = NewSqliteUnitOfWork(*svc->db);
@@ -333,11 +352,36 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   err << "bhxh-bot " << BHXH_VERSION << " listening on http://" << config.host << ":" << config.port
       << "/ (data: " << config.database_path() << ", content: " << config.content_dir << ")\n";
   out.flush();
-  // import-faq (another process) may change the live FAQ: pick it up.
-  svc.reloader->Start(std::chrono::seconds(2));
+  // import-faq (another process) and staff editing content files change
+  // what the bot answers from: pick it up within seconds.
+  PeriodicTask reload(std::chrono::seconds(2), [&svc] {
+    bool reloaded = false;
+    const Status s = svc.reloader->CheckNow(&reloaded);
+    if (!s.ok()) {
+      std::cerr << json{{"event", "content_reload_failed"}, {"error", s.message()}}.dump(
+                       -1, ' ', false, json::error_handler_t::replace)
+                << "\n";
+    } else if (reloaded) {
+      std::cerr << json{{"event", "content_reloaded"}, {"faq_revision", svc.reloader->loaded_revision()}}
+                       .dump()
+                << "\n";
+    }
+  });
+  // Citizens' question texts are personal data: keep them only as long as
+  // configured (retention_days).
+  auto purge = [&svc, &config] {
+    const auto cutoff = svc.clock.Now() - std::chrono::hours(24) * config.retention_days;
+    auto purged = svc.questions->PurgeOlderThan(cutoff);
+    if (purged.ok() && *purged > 0) {
+      std::cerr << json{{"event", "question_log_purged"}, {"rows", *purged}}.dump() << "\n";
+    }
+  };
+  purge();
+  PeriodicTask retention(std::chrono::hours(1), purge);
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  svc.reloader->Stop();
+  reload.Stop();
+  retention.Stop();
   err << "bhxh-bot: stopping (signal " << sig << ")\n";
   server.Stop();
   return 0;

@@ -59,7 +59,8 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
   if (!root.is_object()) return InvalidArgument(path + ": the config must be a JSON object");
   Config c = *config;
   Status s = CheckKeys(path, root, "",
-                       {"host", "port", "data_dir", "content_dir", "web_dir", "matching", "web_chat"});
+                       {"host", "port", "data_dir", "content_dir", "web_dir", "retention_days",
+                        "matching", "web_chat"});
   if (!s.ok()) return s;
   if (!(s = ReadString(path, root, "host", &c.host)).ok()) return s;
   if (!(s = ReadString(path, root, "data_dir", &c.data_dir)).ok()) return s;
@@ -68,6 +69,9 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
   double port = c.port;
   if (!(s = ReadNumber(path, root, "", "port", 1, 65535, &port)).ok()) return s;
   c.port = static_cast<int>(port);
+  double retention = c.retention_days;
+  if (!(s = ReadNumber(path, root, "", "retention_days", 1, 3650, &retention)).ok()) return s;
+  c.retention_days = static_cast<int>(retention);
   if (root.contains("matching")) {
     const json& m = root.at("matching");
     if (!m.is_object()) return FieldError(path, "matching", "must be an object");

@@ -4,9 +4,10 @@
 //
 // Config file (all keys optional):
 //   {"host": "127.0.0.1", "port": 8080, "data_dir": "./data",
-//    "content_dir": "content", "web_dir": "web",
+//    "content_dir": "content", "web_dir": "web", "retention_days": 90,
 //    "matching": {"answer_min": 0.5, "margin_min": 0.08, "clarify_min": 0.3,
-//                 "clarify_band": 0.15, "max_choices": 3, "personal_case_min_words": 12},
+//                 "clarify_band": 0.15, "max_choices": 3, "personal_case_min_words": 6,
+//                 "personal_case_hint_min_words": 15},
 //    "web_chat": {"max_body_bytes": 8192, "max_text_chars": 1000,
 //                 "messages_per_minute": 20, "burst": 10}}
 // Environment: BHXH_HOST, BHXH_PORT, BHXH_DATA_DIR, BHXH_CONTENT_DIR, BHXH_WEB_DIR.
@@ -28,6 +29,7 @@ struct Config {
   std::string data_dir = "./data";
   std::string content_dir;  // "" = resolve (./content, else the source tree)
   std::string web_dir;      // "" = resolve (./web, else the source tree)
+  int retention_days = 90;  // citizens' question texts older than this are deleted
   MatchThresholds matching;
   HttpServerOptions web_chat;  // host/port/web_dir are filled from the fields above
 

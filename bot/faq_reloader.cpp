@@ -1,13 +1,29 @@
 #include "bot/faq_reloader.h"
 
-#include <iostream>
+#include <sys/stat.h>
 
 namespace bhxh {
 
-FaqReloader::FaqReloader(FaqStore& store, LiveContent& content, long long loaded_revision)
-    : store_(store), content_(content), loaded_revision_(loaded_revision) {}
+FaqReloader::FaqReloader(FaqStore& store, LiveContent& content, long long loaded_revision,
+                         ContentFiles files, MatchThresholds thresholds)
+    : store_(store),
+      content_(content),
+      files_(std::move(files)),
+      thresholds_(thresholds),
+      loaded_revision_(loaded_revision) {
+  file_times_ = FileTimes();
+}
 
-FaqReloader::~FaqReloader() { Stop(); }
+std::vector<std::timespec> FaqReloader::FileTimes() const {
+  std::vector<std::timespec> times;
+  if (files_.dir.empty()) return times;
+  for (const std::string& path :
+       {files_.variables(), files_.messages(), files_.abbreviations(), files_.lexicon()}) {
+    struct stat st {};
+    times.push_back(::stat(path.c_str(), &st) == 0 ? st.st_mtim : std::timespec{0, 0});
+  }
+  return times;
+}
 
 long long FaqReloader::loaded_revision() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -16,51 +32,39 @@ long long FaqReloader::loaded_revision() const {
 
 Status FaqReloader::CheckNow(bool* reloaded) {
   if (reloaded) *reloaded = false;
+  std::lock_guard<std::mutex> lock(mu_);
   auto latest = store_.Revisions(1);
   if (!latest.ok()) return latest.status();
-  if (latest->empty()) return Status::Ok();
-  const long long newest = latest->front().number;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (newest == loaded_revision_) return Status::Ok();
-  // Read the live FAQ (not the snapshot of `newest`): a revision committed
-  // in between is then picked up by the next check at the latest.
+  const long long newest = latest->empty() ? 0 : latest->front().number;
+  const std::vector<std::timespec> times = FileTimes();
+  const bool files_changed = !std::equal(
+      times.begin(), times.end(), file_times_.begin(), file_times_.end(),
+      [](const std::timespec& a, const std::timespec& b) {
+        return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+      });
+  if (newest == loaded_revision_ && !files_changed) return Status::Ok();
+
+  // Read the live FAQ (not the snapshot of `newest`): a revision committed in
+  // between is then picked up by the next check at the latest.
   auto live = store_.LoadLive();
   if (!live.ok()) return live.status();
-  content_.ReplaceFaq(std::move(live).value());
+  if (files_changed) {
+    file_times_ = times;  // report a broken file once, not at every check
+    SharedContent shared;
+    std::vector<ContentProblem> problems;
+    if (!LoadSharedContent(files_, &shared, &problems)) {
+      return InvalidArgument("content files not reloaded: " + JoinProblems(problems));
+    }
+    // An empty live FAQ (nothing imported yet) keeps the entries in use.
+    std::vector<FaqEntry> entries = live->empty() ? content_.Current()->faq->entries()
+                                                  : std::move(live).value();
+    content_.Replace(MakeSnapshot(shared, std::move(entries), thresholds_));
+  } else {
+    content_.ReplaceFaq(std::move(live).value());
+  }
   loaded_revision_ = newest;
   if (reloaded) *reloaded = true;
   return Status::Ok();
-}
-
-void FaqReloader::Start(std::chrono::milliseconds interval) {
-  Stop();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_cv_.wait_for(lock, interval, [this] { return stopping_; })) {
-      lock.unlock();
-      bool reloaded = false;
-      const Status s = CheckNow(&reloaded);
-      if (!s.ok()) {
-        std::cerr << R"({"event":"faq_reload_failed","error":")" << s.message() << "\"}\n";
-      } else if (reloaded) {
-        std::cerr << R"({"event":"faq_reloaded","revision":)" << loaded_revision() << "}\n";
-      }
-      lock.lock();
-    }
-  });
-}
-
-void FaqReloader::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace bhxh

@@ -59,6 +59,7 @@ constexpr char kErrRateLimited[] = "bạn gửi quá nhanh, vui lòng thử lạ
 constexpr char kErrNotFound[] = "không tìm thấy";
 constexpr char kErrMethod[] = "phương thức không được hỗ trợ";
 constexpr char kErrInternal[] = "lỗi máy chủ, vui lòng thử lại";
+constexpr char kErrBusy[] = "máy chủ đang bận, vui lòng thử lại sau ít giây";
 
 const char* StatusCodeName(StatusCode code) {
   switch (code) {
@@ -462,6 +463,14 @@ void HttpServer::Impl::AnswerChat(const http::http_request& request,
   if (!replies.ok()) {
     log->error = std::string(StatusCodeName(replies.status().code())) + ": " +
                  replies.status().message();
+    // The one mapping of engine errors to HTTP: a transient failure (the
+    // database busy or unreachable) is 503 so the page retries; anything
+    // else is a bug on our side, 500.
+    if (replies.status().code() == StatusCode::kUnavailable) {
+      SendJson(request, log, status_codes::ServiceUnavailable,
+               json{{"error", kErrBusy}, {"request_id", log->id}}, {{"Retry-After", "2"}});
+      return;
+    }
     SendInternalError(request, log);
     return;
   }

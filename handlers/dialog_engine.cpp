@@ -138,10 +138,14 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
   const auto snapshot = content_.Current();
   const ConversationKey key{in.channel, in.user};
   DialogState state;
+  bool returning = false;  // the user has talked to the bot before
   if (conversations_) {
     auto stored = conversations_->Load(key);
     if (!stored.ok()) return stored.status();
-    if (stored.value()) state = DialogState::Parse(stored.value()->state);
+    if (stored.value()) {
+      state = DialogState::Parse(stored.value()->state);
+      returning = true;
+    }
   }
   const auto now = in.at.time_since_epoch().count() ? in.at : clock_.Now();
   Turn turn{*snapshot, FaqHandler(*snapshot, VietnamDateAt(now)), state};
@@ -169,8 +173,15 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
       const bool thanks = folded.find("cam on") != std::string::npos ||
                           folded.find("thank") != std::string::npos ||
                           folded.find("tks") != std::string::npos;
-      replies = thanks ? std::vector<Reply>{{snapshot->messages->Get("smalltalk_thanks"), {}}}
-                       : Welcome(turn);
+      if (thanks) {
+        replies = {{snapshot->messages->Get("smalltalk_thanks"), {}}};
+      } else if (returning) {
+        // Someone already talking to the bot gets a short greeting back, not
+        // the whole introduction again.
+        replies = {{snapshot->messages->Get("smalltalk_greeting"), turn.faq.MenuChoices()}};
+      } else {
+        replies = Welcome(turn);
+      }
     } else {
       replies = turn.faq.ForMatch(match, state.unknown_streak);
       state.unknown_streak =

@@ -29,7 +29,7 @@ const std::vector<std::string>& RequiredMessageKeys() {
   static const std::vector<std::string> kKeys = {
       "welcome", "menu_prompt", "menu_faq", "menu_meetings", "menu_register", "menu_calculator",
       "menu_staff", "menu_back", "faq_topics_prompt", "faq_topic_questions", "answer_source",
-      "follow_up_prompt", "clarify_intro", "clarify_hint", "clarify_none", "unknown",
+      "clarify_intro", "clarify_hint", "clarify_none", "unknown",
       "unknown_again", "personal_case", "out_of_scope", "smalltalk_greeting", "smalltalk_thanks",
       "staff_contact", "feature_coming", "entry_missing", "hotline"};
   return kKeys;

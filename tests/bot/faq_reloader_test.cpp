@@ -1,6 +1,10 @@
 #include "bot/faq_reloader.h"
 
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
 
 #include "storage/database.h"
 #include "test_support/shipped_content.h"
@@ -47,15 +51,43 @@ TEST_CASE("a FAQ imported by another connection is picked up by the running serv
   CHECK(reloader.loaded_revision() == first->number + 1);
 }
 
-TEST_CASE("the background reloader starts and stops cleanly") {
+TEST_CASE("an edited content file is reloaded, and a broken one keeps the running content") {
   testing::TempDir dir;
+  for (const char* f : {"variables.json", "messages.vi.json", "abbreviations.json", "lexicon.json"}) {
+    std::ifstream in(std::string(BHXH_TEST_CONTENT_DIR) + "/" + f, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    dir.Write(f, ss.str());
+  }
   auto db = Database::Open(dir.File("bot.db"));
   REQUIRE(db.ok());
   auto store = NewSqliteFaqStore(**db);
   LiveContent live(testing::ShippedSnapshot({Entry("a", "câu hỏi")}));
-  FaqReloader reloader(*store, live, 0);
-  reloader.Start(std::chrono::milliseconds(1));
-  reloader.Stop();
-  reloader.Stop();  // idempotent
-  CHECK(reloader.loaded_revision() == 0);
+  FaqReloader reloader(*store, live, 0, ContentFiles{dir.path()});
+  const auto before = live.Current();
+
+  // Staff change the hotline wording; the file's time moves on.
+  std::ifstream in(dir.File("messages.vi.json"), std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text.replace(text.find("\"hotline\": \"1900 9068\""), 22, "\"hotline\": \"1900 0000\"");
+  dir.Write("messages.vi.json", text);
+  struct timespec times[2] = {{0, UTIME_NOW}, {before->faq->entries().size() + 100000, 0}};
+  REQUIRE(utimensat(AT_FDCWD, dir.File("messages.vi.json").c_str(), times, 0) == 0);
+  bool reloaded = false;
+  REQUIRE(reloader.CheckNow(&reloaded).ok());
+  CHECK(reloaded);
+  CHECK(live.Current()->messages->Get("hotline") == "1900 0000");
+  CHECK(live.Current()->faq->Find("a") != nullptr);
+
+  // A broken file is reported once and changes nothing.
+  dir.Write("variables.json", "{ not json");
+  times[1].tv_sec += 10;
+  REQUIRE(utimensat(AT_FDCWD, dir.File("variables.json").c_str(), times, 0) == 0);
+  const auto good = live.Current();
+  const Status s = reloader.CheckNow(&reloaded);
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message().find("variables.json") != std::string::npos);
+  CHECK_FALSE(reloaded);
+  CHECK(live.Current() == good);
+  CHECK(reloader.CheckNow(&reloaded).ok());  // not reported again until it changes
 }

@@ -100,14 +100,18 @@ std::shared_ptr<const ContentSnapshot> TinyContent() {
 // A conversation store whose every call fails, to drive the engine's error path.
 class FailingConversationStore final : public ConversationStore {
  public:
+  explicit FailingConversationStore(StatusCode code = StatusCode::kInternal) : code_(code) {}
   Result<std::optional<StoredConversation>> Load(const ConversationKey&) override {
-    return Unavailable("disk I/O error");
+    return Status(code_, "disk I/O error");
   }
   Status Save(const ConversationKey&, const std::string&,
               std::chrono::system_clock::time_point) override {
-    return Unavailable("disk I/O error");
+    return Status(code_, "disk I/O error");
   }
-  Status Delete(const ConversationKey&) override { return Unavailable("disk I/O error"); }
+  Status Delete(const ConversationKey&) override { return Status(code_, "disk I/O error"); }
+
+ private:
+  StatusCode code_;
 };
 
 // A running server with its engine, content and clock.
@@ -457,6 +461,19 @@ TEST_CASE("an engine error is 500 with a polite message and the request id", "[h
   REQUIRE(j["request_id"].is_string());
   CHECK(j["request_id"] == r.Header("X-Request-Id"));
   CHECK(j.size() == 2);  // nothing of the internal error leaks
+  CHECK(r.body.find("disk") == std::string::npos);
+}
+
+TEST_CASE("a transient engine error is 503 with Retry-After, so the page can retry",
+          "[http_server]") {
+  FailingConversationStore busy(StatusCode::kUnavailable);
+  TestServer s({}, {}, &busy);
+  HttpResult r = s.Chat({{"session", "s-busy"}, {"text", "xin chào"}});
+  REQUIRE(r.status == 503);
+  CHECK(r.Header("Retry-After") == "2");
+  json j = ParseJson(r);
+  CHECK(j["error"] == "máy chủ đang bận, vui lòng thử lại sau ít giây");
+  CHECK(j["request_id"] == r.Header("X-Request-Id"));
   CHECK(r.body.find("disk") == std::string::npos);
 }
 

@@ -148,6 +148,10 @@ TEST_CASE("a personal case is sent to staff, never answered from the FAQ") {
 TEST_CASE("greetings get the welcome and thanks a polite reply, without an FAQ answer") {
   Harness h;
   CHECK(Contains(h.Say("xin chào")[0].text, "trợ lý tự động"));
+  // Later in the conversation a greeting gets a short answer and the menu.
+  const auto again = h.Say("chào em");
+  CHECK_FALSE(Contains(again[0].text, "trợ lý tự động"));
+  CHECK(HasPayload(again[0], "MENU_FAQ"));
   const auto thanks = h.Say("cảm ơn ad nhiều");
   CHECK(Contains(thanks[0].text, "không có gì"));
 }
