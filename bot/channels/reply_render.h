@@ -1,0 +1,41 @@
+// Platform-neutral replies -> the JSON bodies the send APIs take, in send
+// order. Long texts are split at paragraph, then sentence, then word
+// boundaries under each platform's 2,000-character limit, counted in
+// Unicode code points of NFC text.
+#ifndef BHXH_BOT_CHANNELS_REPLY_RENDER_H_
+#define BHXH_BOT_CHANNELS_REPLY_RENDER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handlers/conversation_types.h"
+
+namespace bhxh {
+
+constexpr size_t kMessengerTextLimit = 2000;
+constexpr size_t kZaloTextLimit = 2000;
+constexpr size_t kMessengerQuickReplyLimit = 13;
+constexpr size_t kMessengerQuickReplyTitleLimit = 20;
+
+// Splits NFC(text) into pieces of at most `max_chars` code points, never
+// inside a word unless a single word is longer than the limit.
+std::vector<std::string> SplitMessageText(std::string_view text, size_t max_chars);
+
+// Messenger Send API bodies ({"recipient":{"id"},"messaging_type":"RESPONSE",
+// "message":{"text","quick_replies"}}). Choices become quick replies on the
+// last piece (at most 13; payload as given). A title longer than 20
+// characters is shown numbered in the text ("1) …") and its quick reply is
+// titled with the number and its start ("1. Mức đóng BHY…").
+std::vector<std::string> RenderMessenger(const std::string& psid, const std::vector<Reply>& replies);
+// {"recipient":{"id"},"sender_action":"typing_on"}
+std::string RenderMessengerTyping(const std::string& psid);
+
+// Zalo OA /v3.0/oa/message/cs bodies ({"recipient":{"user_id"},
+// "message":{"text"}}). Choices are listed as numbered lines that also work
+// when typed ("1) …", "2) …"), followed by a hint line.
+std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies);
+
+}  // namespace bhxh
+
+#endif  // BHXH_BOT_CHANNELS_REPLY_RENDER_H_

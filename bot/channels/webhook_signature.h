@@ -1,0 +1,33 @@
+// Webhook signature checks, over the raw request bytes exactly as received
+// (never a re-serialised body). Comparisons are constant-time.
+#ifndef BHXH_BOT_CHANNELS_WEBHOOK_SIGNATURE_H_
+#define BHXH_BOT_CHANNELS_WEBHOOK_SIGNATURE_H_
+
+#include <string>
+#include <string_view>
+
+namespace bhxh {
+
+// Messenger: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, body)>`.
+// When that header is absent (empty), the legacy `X-Hub-Signature:
+// sha1=<hex HMAC-SHA1>` is checked instead. A present but wrong -256 header
+// fails even if the sha1 one is right. The prefix is required; hex is
+// compared case-insensitively.
+bool VerifyMessengerSignature(std::string_view raw_body, std::string_view signature_256,
+                              std::string_view signature_sha1, std::string_view app_secret);
+
+// Zalo OA: `X-ZEvent-Signature: mac=<hex>` or bare `<hex>`, where hex =
+// SHA-256 (plain, not HMAC) of app_id + raw body + the body's "timestamp"
+// field (string or number, as its text) + OA secret key. False when the body
+// has no timestamp or is not JSON.
+bool VerifyZaloSignature(std::string_view raw_body, std::string_view header,
+                         std::string_view app_id, std::string_view oa_secret_key);
+
+// Lower-case hex digests (also used by tests and benchmarks to sign bodies).
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
+std::string HmacSha1Hex(std::string_view key, std::string_view message);
+std::string Sha256Hex(std::string_view message);
+
+}  // namespace bhxh
+
+#endif  // BHXH_BOT_CHANNELS_WEBHOOK_SIGNATURE_H_

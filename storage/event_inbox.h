@@ -1,0 +1,79 @@
+// The durable inbox of platform events (Messenger, Zalo). A webhook answers
+// 200 only after its events are committed here; processing happens later on
+// worker threads. UNIQUE(channel, platform_id) makes a redelivered event a
+// no-op, so it never gets a second reply.
+//
+// Writes are group-committed: concurrent Append calls that arrive while a
+// transaction is being written are batched into the next one, so the cost
+// of a durable commit is shared by the requests waiting at that moment.
+#ifndef BHXH_STORAGE_EVENT_INBOX_H_
+#define BHXH_STORAGE_EVENT_INBOX_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace bhxh {
+
+class Database;
+
+// What a platform event means to the bot, independent of its JSON.
+enum class ChannelEventKind {
+  kText,        // the user typed text (or tapped a Zalo button: its payload arrives as text)
+  kPayload,     // the user tapped a choice/postback: `payload` is set
+  kMedia,       // image, sticker, audio, file, location...: the bot can only read text
+  kFollow,      // Zalo follow / user_click_chatnow / Messenger opt-in: a chance to greet
+  kUnfollow,
+  kUserInfo,    // Zalo user_submit_info: `text` holds a JSON object of the fields
+  kHumanReply,  // a staff member replied from the Page Inbox / OA chat tool: pause the bot
+  kWithdraw,    // Zalo user_withdraw: delete this user's data
+  kStandby,     // Messenger standby (another app owns the thread): store, no reply
+  kEcho,        // our own send echoed back: ignored
+};
+const char* ChannelEventKindName(ChannelEventKind k);  // "text", "payload", ...
+bool ParseChannelEventKind(const std::string& name, ChannelEventKind* out);
+
+struct ChannelEvent {
+  long long id = 0;          // assigned by the inbox
+  std::string channel;       // "messenger" | "zalo"
+  std::string platform_id;   // dedupe key: Messenger mid, Zalo msg_id, or a synthesized key
+  std::string user;          // PSID / Zalo user id (the citizen)
+  std::string recipient;     // page id / OA id
+  ChannelEventKind kind = ChannelEventKind::kText;
+  std::string text;
+  std::string payload;
+  std::string raw_type;      // platform event type for logs: "message", "user_send_text", ...
+  std::chrono::system_clock::time_point at;  // when the platform says it happened
+};
+
+enum class InboxStatus { kPending, kDone };
+
+class EventInbox {
+ public:
+  virtual ~EventInbox() = default;
+  // Commits the events (all of one webhook request) before returning.
+  // `inserted[i]` is false for an event already in the inbox (a redelivery).
+  // Blocks until the batch holding them is committed. Thread-safe.
+  virtual Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
+                                           std::chrono::system_clock::time_point received) = 0;
+  // Pending events in arrival order (id), at most `limit`: work left undone
+  // by a crash, to be processed at start.
+  virtual Result<std::vector<ChannelEvent>> Pending(size_t limit) = 0;
+  // Marks the event done. Called inside the unit of work that saved the
+  // conversation state and the outbox rows of its replies.
+  virtual Status MarkDone(long long id, std::chrono::system_clock::time_point at) = 0;
+  virtual Result<InboxStatus> StatusOf(long long id) = 0;
+  // Deletes all events of one user (privacy: user_withdraw).
+  virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;
+};
+
+// The SQLite inbox runs one writer thread for group commit; the inbox must
+// be destroyed before `db`.
+std::unique_ptr<EventInbox> NewSqliteEventInbox(Database& db);
+
+}  // namespace bhxh
+
+#endif  // BHXH_STORAGE_EVENT_INBOX_H_
