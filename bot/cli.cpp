@@ -11,6 +11,8 @@
 #include "base/civil_date.h"
 #include "base/clock.h"
 #include "bot/build_info.h"
+#include "bot/channels/channel_service.h"
+#include "bot/channels/platform_http.h"
 #include "bot/config.h"
 #include "bot/content_loader.h"
 #include "bot/faq_reloader.h"
@@ -337,14 +339,27 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   options.port = config.port;
   options.web_dir = config.web_dir;
   Database* db = svc.db.get();
+  ChannelService channels;
   HttpServer server(options, *svc.engine,
-                    [db]() {
+                    [db, &channels]() {
                       HealthReport h;
                       h.database = db->HealthCheck();
-                      h.ok = h.database == "ok";
+                      h.checks = channels.Health();
+                      const auto token = h.checks.find("zalo_token");
+                      h.ok = h.database == "ok" && (token == h.checks.end() || token->second == "ok");
                       return h;
                     },
                     svc.clock);
+  if (Status s = channels.Setup(config, *svc.db, *svc.engine, *svc.conversations, *svc.questions,
+                                *svc.unit, svc.clock, server, err);
+      !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return kExitError;
+  }
+  if (Status s = channels.Start(); !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return kExitError;
+  }
   if (Status s = server.Start(); !s.ok()) {
     err << "error: " << s.message() << "\n";
     return kExitError;
@@ -384,6 +399,7 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   retention.Stop();
   err << "bhxh-bot: stopping (signal " << sig << ")\n";
   server.Stop();
+  channels.Stop();
   return 0;
 }
 
@@ -414,6 +430,59 @@ int Chat(const Common& common, std::istream& in, std::ostream& out, std::ostream
     if (!send(line, "")) return kExitError;
   }
   out << "\n";
+  return 0;
+}
+
+// Sets Get Started, the greeting and the persistent menu of the Page through
+// the Messenger Profile API (10 calls per 10 minutes per Page: run it once).
+int MessengerSetup(const Common& common, std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  SharedContent shared;
+  if (!LoadShared(config, &shared, err)) return kExitError;
+  if (config.messenger.page_access_token.empty()) {
+    err << "error: messenger.page_access_token is not set (config file or "
+           "BHXH_MESSENGER_PAGE_ACCESS_TOKEN)\n";
+    return kExitError;
+  }
+  const Messages& m = *shared.messages;
+  if (!m.Has("messenger_greeting")) {
+    err << "error: " << ContentFiles{config.content_dir}.messages()
+        << ": key 'messenger_greeting' is missing\n";
+    return kExitError;
+  }
+  // The older reference allows 3 top-level menu items: keep to 3.
+  json menu = json::array();
+  for (const auto& [key, payload] : {std::pair<const char*, const char*>{"menu_faq", "MENU_FAQ"},
+                                     {"menu_meetings", "MENU_MEETINGS"},
+                                     {"menu_staff", "MENU_STAFF"}}) {
+    menu.push_back({{"type", "postback"}, {"title", m.Get(key)}, {"payload", payload}});
+  }
+  const json profile = {
+      {"get_started", {{"payload", "GET_STARTED"}}},
+      {"greeting", {{{"locale", "default"}, {"text", m.Get("messenger_greeting")}}}},
+      {"persistent_menu",
+       {{{"locale", "default"}, {"composer_input_disabled", false}, {"call_to_actions", menu}}}}};
+  PlatformHttp http(std::chrono::milliseconds(static_cast<long long>(config.sending.http_timeout_ms)));
+  const HttpCallResult r = http.Post(
+      config.messenger.graph_base_url + "/me/messenger_profile?access_token=" +
+          FormEncode(config.messenger.page_access_token),
+      profile.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  if (r.status == 0) {
+    err << "error: the Messenger Profile API did not answer: " << r.error << "\n";
+    return kExitError;
+  }
+  if (r.status != 200) {
+    const json body = json::parse(r.body, nullptr, false);
+    std::string message = "HTTP " + std::to_string(r.status);
+    if (body.is_object() && body.contains("error") && body["error"].is_object() &&
+        body["error"].contains("message") && body["error"]["message"].is_string()) {
+      message += ": " + body["error"]["message"].get<std::string>();
+    }
+    err << "error: the Messenger Profile API refused the settings: " << message << "\n";
+    return kExitError;
+  }
+  out << "Messenger profile set: Get Started, greeting, menu (" << menu.size() << " items)\n";
   return 0;
 }
 
@@ -456,6 +525,9 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   auto* export_faq = app.add_subcommand("export-faq", "write the live FAQ in the import format");
   export_faq->add_option("-o,--output", export_file, "output file (default stdout)");
 
+  auto* messenger_setup = app.add_subcommand(
+      "messenger-setup", "set Get Started, greeting and menu of the Facebook Page");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -475,7 +547,7 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
       if (a.empty() || a[0] == '-') continue;
       if (app.get_subcommands([&](CLI::App* c) { return c->get_name() == a; }).empty()) {
         err << "error: unknown command '" << a
-            << "' (commands: serve, ask, chat, import-faq, export-faq)\nRun 'bhxh-bot --help' for usage.\n";
+            << "' (commands: serve, ask, chat, import-faq, export-faq, messenger-setup)\nRun 'bhxh-bot --help' for usage.\n";
         return kExitUsage;
       }
       break;
@@ -489,6 +561,7 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     if (*chat) return Chat(common, in, out, err);
     if (*import_faq) return ImportFaq(common, import_file, out, err);
     if (*export_faq) return ExportFaq(common, export_file, out, err);
+    if (*messenger_setup) return MessengerSetup(common, out, err);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";
     return kExitError;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 namespace bhxh {
 namespace {
@@ -60,7 +61,7 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
   Config c = *config;
   Status s = CheckKeys(path, root, "",
                        {"host", "port", "data_dir", "content_dir", "web_dir", "retention_days",
-                        "matching", "web_chat"});
+                        "matching", "web_chat", "messenger", "zalo", "sending"});
   if (!s.ok()) return s;
   if (!(s = ReadString(path, root, "host", &c.host)).ok()) return s;
   if (!(s = ReadString(path, root, "data_dir", &c.data_dir)).ok()) return s;
@@ -126,6 +127,74 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
     c.web_chat.max_chat_body_bytes = static_cast<size_t>(body);
     c.web_chat.max_text_chars = static_cast<size_t>(text);
   }
+  struct StringField {
+    const char* key;
+    std::string* target;
+  };
+  auto read_section = [&](const char* section, std::initializer_list<StringField> fields) -> Status {
+    if (!root.contains(section)) return Status::Ok();
+    const json& obj = root.at(section);
+    if (!obj.is_object()) return FieldError(path, section, "must be an object");
+    for (const auto& kv : obj.items()) {
+      bool known = false;
+      for (const auto& f : fields) {
+        if (kv.key() != f.key) continue;
+        known = true;
+        // The value may be a secret: the message names the field only.
+        if (!kv.value().is_string()) {
+          return FieldError(path, std::string(section) + "." + f.key, "must be a string");
+        }
+        *f.target = kv.value().get<std::string>();
+      }
+      if (!known) return FieldError(path, std::string(section) + "." + kv.key(), "unknown key");
+    }
+    return Status::Ok();
+  };
+  if (!(s = read_section("messenger", {{"page_access_token", &c.messenger.page_access_token},
+                                       {"app_secret", &c.messenger.app_secret},
+                                       {"verify_token", &c.messenger.verify_token},
+                                       {"app_id", &c.messenger.app_id},
+                                       {"graph_base_url", &c.messenger.graph_base_url}}))
+           .ok()) {
+    return s;
+  }
+  if (!(s = read_section("zalo", {{"app_id", &c.zalo.app_id},
+                                  {"app_secret", &c.zalo.app_secret},
+                                  {"oa_secret_key", &c.zalo.oa_secret_key},
+                                  {"access_token", &c.zalo.access_token},
+                                  {"refresh_token", &c.zalo.refresh_token},
+                                  {"openapi_base_url", &c.zalo.openapi_base_url},
+                                  {"oauth_base_url", &c.zalo.oauth_base_url}}))
+           .ok()) {
+    return s;
+  }
+  if (root.contains("sending")) {
+    const json& w = root.at("sending");
+    if (!w.is_object()) return FieldError(path, "sending", "must be an object");
+    if (!(s = CheckKeys(path, w, "sending.",
+                        {"max_attempts", "base_backoff_ms", "max_backoff_ms", "messenger_per_second",
+                         "zalo_per_second", "workers", "http_timeout_ms", "token_refresh_margin_s",
+                         "human_pause_hours"}))
+             .ok()) {
+      return s;
+    }
+    double attempts = c.sending.max_attempts, workers = c.sending.workers;
+    SendingConfig& g = c.sending;
+    for (auto [key, ptr, lo, hi] :
+         {std::tuple<const char*, double*, double, double>{"max_attempts", &attempts, 1, 1000},
+          {"base_backoff_ms", &g.base_backoff_ms, 1, 3600000},
+          {"max_backoff_ms", &g.max_backoff_ms, 1, 86400000},
+          {"messenger_per_second", &g.messenger_per_second, 0.1, 300},
+          {"zalo_per_second", &g.zalo_per_second, 0.1, 1000},
+          {"workers", &workers, 1, 64},
+          {"http_timeout_ms", &g.http_timeout_ms, 100, 120000},
+          {"token_refresh_margin_s", &g.token_refresh_margin_s, 0, 86400},
+          {"human_pause_hours", &g.human_pause_hours, 0, 720}}) {
+      if (!(s = ReadNumber(path, w, "sending.", key, lo, hi, ptr)).ok()) return s;
+    }
+    g.max_attempts = static_cast<int>(attempts);
+    g.workers = static_cast<int>(workers);
+  }
   *config = c;
   return Status::Ok();
 }
@@ -140,6 +209,18 @@ Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv, C
   str("BHXH_DATA_DIR", &c.data_dir);
   str("BHXH_CONTENT_DIR", &c.content_dir);
   str("BHXH_WEB_DIR", &c.web_dir);
+  str("BHXH_MESSENGER_PAGE_ACCESS_TOKEN", &c.messenger.page_access_token);
+  str("BHXH_MESSENGER_APP_SECRET", &c.messenger.app_secret);
+  str("BHXH_MESSENGER_VERIFY_TOKEN", &c.messenger.verify_token);
+  str("BHXH_MESSENGER_APP_ID", &c.messenger.app_id);
+  str("BHXH_MESSENGER_GRAPH_URL", &c.messenger.graph_base_url);
+  str("BHXH_ZALO_APP_ID", &c.zalo.app_id);
+  str("BHXH_ZALO_APP_SECRET", &c.zalo.app_secret);
+  str("BHXH_ZALO_OA_SECRET_KEY", &c.zalo.oa_secret_key);
+  str("BHXH_ZALO_ACCESS_TOKEN", &c.zalo.access_token);
+  str("BHXH_ZALO_REFRESH_TOKEN", &c.zalo.refresh_token);
+  str("BHXH_ZALO_OPENAPI_URL", &c.zalo.openapi_base_url);
+  str("BHXH_ZALO_OAUTH_URL", &c.zalo.oauth_base_url);
   if (const char* v = getenv("BHXH_PORT"); v && *v) {
     char* end = nullptr;
     const long port = std::strtol(v, &end, 10);

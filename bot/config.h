@@ -10,7 +10,20 @@
 //                 "personal_case_hint_min_words": 15},
 //    "web_chat": {"max_body_bytes": 8192, "max_text_chars": 1000,
 //                 "messages_per_minute": 20, "burst": 10}}
-// Environment: BHXH_HOST, BHXH_PORT, BHXH_DATA_DIR, BHXH_CONTENT_DIR, BHXH_WEB_DIR.
+//    "messenger": {"page_access_token": "…", "app_secret": "…", "verify_token": "…",
+//                  "app_id": "…", "graph_base_url": "https://graph.facebook.com/v21.0"},
+//    "zalo": {"app_id": "…", "app_secret": "…", "oa_secret_key": "…", "access_token": "…",
+//             "refresh_token": "…", "openapi_base_url": "https://openapi.zalo.me",
+//             "oauth_base_url": "https://oauth.zaloapp.com"},
+//    "sending": {"max_attempts": 10, "base_backoff_ms": 1000, "max_backoff_ms": 300000,
+//                "messenger_per_second": 50, "zalo_per_second": 20, "workers": 4,
+//                "http_timeout_ms": 10000, "token_refresh_margin_s": 3600,
+//                "human_pause_hours": 24}}
+// Environment: BHXH_HOST, BHXH_PORT, BHXH_DATA_DIR, BHXH_CONTENT_DIR, BHXH_WEB_DIR,
+// BHXH_MESSENGER_PAGE_ACCESS_TOKEN, BHXH_MESSENGER_APP_SECRET, BHXH_MESSENGER_VERIFY_TOKEN,
+// BHXH_MESSENGER_APP_ID, BHXH_MESSENGER_GRAPH_URL, BHXH_ZALO_APP_ID, BHXH_ZALO_APP_SECRET,
+// BHXH_ZALO_OA_SECRET_KEY, BHXH_ZALO_ACCESS_TOKEN, BHXH_ZALO_REFRESH_TOKEN,
+// BHXH_ZALO_OPENAPI_URL, BHXH_ZALO_OAUTH_URL.
 #ifndef BHXH_BOT_CONFIG_H_
 #define BHXH_BOT_CONFIG_H_
 
@@ -18,6 +31,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "bot/channels/channel_config.h"
 #include "bot/http_server.h"
 #include "content/faq_index.h"
 
@@ -32,6 +46,9 @@ struct Config {
   int retention_days = 90;  // citizens' question texts older than this are deleted
   MatchThresholds matching;
   HttpServerOptions web_chat;  // host/port/web_dir are filled from the fields above
+  MessengerConfig messenger;
+  ZaloConfig zalo;
+  SendingConfig sending;
 
   std::string database_path() const { return data_dir + "/bhxh-bot.db"; }
 };

@@ -192,6 +192,14 @@ struct HttpServer::Impl {
   RateLimiter limiter;
   std::array<std::mutex, kSessionStripes> session_locks;
 
+  struct Route {
+    std::vector<std::string> methods;
+    size_t max_body_bytes = 0;
+    RawRouteHandler handler;
+  };
+  std::map<std::string, Route> routes;  // registered before Start, read-only after
+  void HandleRoute(http::http_request request, const Route& route, std::shared_ptr<RequestLog> log);
+
   std::string id_prefix;
   std::atomic<unsigned long long> request_counter{0};
 
@@ -267,6 +275,19 @@ void HttpServer::Impl::Handle(http::http_request request) {
       return;
     }
     const std::string path = request.relative_uri().path();
+    if (auto r = routes.find(path); r != routes.end()) {
+      log->route = r->first.c_str();
+      const auto& allowed = r->second.methods;
+      if (std::find(allowed.begin(), allowed.end(), method) == allowed.end()) {
+        std::string allow;
+        for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+        SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
+                  {{"Allow", allow}});
+        return;
+      }
+      HandleRoute(request, r->second, log);
+      return;
+    }
     if (path == "/api/chat") {
       log->route = "/api/chat";
       if (method != http::methods::POST) {
@@ -324,6 +345,7 @@ void HttpServer::Impl::HandleHealth(const http::http_request& request,
   json body = {{"status", report.ok ? "ok" : "degraded"},
                {"version", BHXH_VERSION},
                {"database", report.database}};
+  for (const auto& [name, value] : report.checks) body[name] = value;
   SendJson(request, log,
            report.ok ? http::status_codes::OK : http::status_codes::ServiceUnavailable, body);
 }
@@ -338,6 +360,61 @@ void HttpServer::Impl::HandleStatic(const http::http_request& request, const std
     return;
   }
   Send(request, log, http::status_codes::OK, std::move(*data), *type, true);
+}
+
+void HttpServer::Impl::HandleRoute(http::http_request request, const Route& route,
+                                   std::shared_ptr<RequestLog> log) {
+  const auto& headers = request.headers();
+  if (auto it = headers.find(http::header_names::content_length); it != headers.end()) {
+    char* end = nullptr;
+    const unsigned long long announced = std::strtoull(it->second.c_str(), &end, 10);
+    if (it->second.empty() || *end != '\0' || announced > route.max_body_bytes) {
+      SendError(request, log, http::status_codes::RequestEntityTooLarge,
+                "request body too large (at most " + std::to_string(route.max_body_bytes) +
+                    " bytes)");
+      return;
+    }
+  }
+  request.extract_vector().then([this, request, &route, log](
+                                    pplx::task<std::vector<unsigned char>> body_task) {
+    try {
+      const std::vector<unsigned char> body = body_task.get();
+      if (body.size() > route.max_body_bytes) {
+        SendError(request, log, http::status_codes::RequestEntityTooLarge,
+                  "request body too large (at most " + std::to_string(route.max_body_bytes) +
+                      " bytes)");
+        return;
+      }
+      RawHttpRequest raw;
+      raw.method = request.method();
+      raw.path = request.relative_uri().path();
+      raw.body.assign(body.begin(), body.end());
+      for (const auto& [name, value] : request.headers()) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        raw.headers[lower] = value;
+      }
+      try {
+        for (const auto& [k, v] : web::uri::split_query(request.relative_uri().query())) {
+          raw.query[web::uri::decode(k)] = web::uri::decode(v);
+        }
+      } catch (...) {
+        SendError(request, log, http::status_codes::BadRequest, "malformed query string");
+        return;
+      }
+      const RawHttpResponse out = route.handler(raw);
+      if (!out.log_note.empty()) log->error = out.log_note;
+      Send(request, log, static_cast<http::status_code>(out.status), out.body, out.content_type,
+           false, {});
+    } catch (const std::exception& e) {
+      log->error = std::string("exception: ") + e.what();
+      SendInternalError(request, log);
+    } catch (...) {
+      log->error = "unknown exception";
+      SendInternalError(request, log);
+    }
+  });
 }
 
 void HttpServer::Impl::HandleChat(http::http_request request, std::shared_ptr<RequestLog> log) {
@@ -490,6 +567,11 @@ HttpServer::HttpServer(HttpServerOptions options, DialogEngine& engine,
     : impl_(std::make_unique<Impl>(std::move(options), engine, std::move(health), clock)) {}
 
 HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::AddRoute(const std::string& path, std::vector<std::string> methods,
+                          size_t max_body_bytes, RawRouteHandler handler) {
+  impl_->routes[path] = Impl::Route{std::move(methods), max_body_bytes, std::move(handler)};
+}
 
 Status HttpServer::Start() {
   std::lock_guard<std::mutex> lock(impl_->listener_mu);

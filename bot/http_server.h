@@ -15,8 +15,10 @@
 #define BHXH_BOT_HTTP_SERVER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
@@ -37,13 +39,41 @@ struct HttpServerOptions {
 struct HealthReport {
   bool ok = true;
   std::string database;  // "ok" or the error
+  // Further named checks shown by /healthz ("zalo_token": "ok" | problem).
+  std::map<std::string, std::string> checks;
 };
+
+// A request as a route handler sees it: the raw body bytes (for signature
+// checks), lower-cased header names, decoded query parameters.
+struct RawHttpRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+struct RawHttpResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::string log_note;  // a short label for the request log (never personal data)
+};
+
+// Called on a server thread; may block (e.g. until an event is committed).
+// An exception becomes a 500.
+using RawRouteHandler = std::function<RawHttpResponse(const RawHttpRequest&)>;
 
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, DialogEngine& engine,
              std::function<HealthReport()> health, const Clock& clock);
   ~HttpServer();
+  // Registers `path` for `methods` (others get 405), before Start(). A body
+  // over `max_body_bytes` is refused with 413 before the handler runs.
+  void AddRoute(const std::string& path, std::vector<std::string> methods, size_t max_body_bytes,
+                RawRouteHandler handler);
+
   // Binds and starts listening. Unavailable when the port cannot be bound.
   Status Start();
   void Stop();

@@ -99,6 +99,16 @@ const std::map<std::string, PayloadHandler>& ExactPayloads() {
       {"MENU_MEETINGS", [](Turn& t, const std::string&) { return FeatureComing(t, "menu_meetings"); }},
       {"MENU_REGISTER", [](Turn& t, const std::string&) { return FeatureComing(t, "menu_register"); }},
       {"MENU_CALCULATOR", [](Turn& t, const std::string&) { return FeatureComing(t, "menu_calculator"); }},
+      {"MEDIA",
+       [](Turn& t, const std::string&) {
+         Reply r{t.content.messages->Get("media_only"), t.faq.MenuChoices()};
+         return std::vector<Reply>{r};
+       }},
+      {"USER_INFO",
+       [](Turn& t, const std::string&) {
+         Reply r{t.content.messages->Get("user_info_received"), t.faq.MenuChoices()};
+         return std::vector<Reply>{r};
+       }},
       {"MENU_STAFF",
        [](Turn& t, const std::string&) {
          const Messages& m = *t.content.messages;
@@ -134,7 +144,7 @@ DialogEngine::DialogEngine(const LiveContent& content, ConversationStore* conver
       clock_(clock),
       unit_(unit) {}
 
-Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
+Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitHook& hook) {
   const auto snapshot = content_.Current();
   const ConversationKey key{in.channel, in.user};
   DialogState state;
@@ -212,8 +222,10 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in) {
     if (question) {
       if (Status s = question_log_->Record(*question); !s.ok()) return s;
     }
-    if (conversations_) return conversations_->Save(key, state.Serialize(), now);
-    return Status::Ok();
+    if (conversations_) {
+      if (Status s = conversations_->Save(key, state.Serialize(), now); !s.ok()) return s;
+    }
+    return hook ? hook(replies) : Status::Ok();
   };
   if (Status s = unit_ ? unit_->Run(save) : save(); !s.ok()) return s;
   return replies;

@@ -5,6 +5,7 @@
 #ifndef BHXH_HANDLERS_DIALOG_ENGINE_H_
 #define BHXH_HANDLERS_DIALOG_ENGINE_H_
 
+#include <functional>
 #include <vector>
 
 #include "base/clock.h"
@@ -28,10 +29,16 @@ class DialogEngine {
   DialogEngine(const LiveContent& content, ConversationStore* conversations,
                QuestionLog* question_log, const Clock& clock, UnitOfWork* unit = nullptr);
 
+  // Runs inside the transaction that saves the turn, after the state and
+  // the question log: the channels write the replies to the outbox and mark
+  // the inbound event done here, so all of it commits together or not at all.
+  using CommitHook = std::function<Status(const std::vector<Reply>& replies)>;
+
   // Handles one inbound message. Returns the replies to send (at least one),
-  // or an error status when storage failed (nothing was half-saved).
-  // Thread-safe; messages of the same user must be serialised by the caller.
-  Result<std::vector<Reply>> Handle(const Inbound& in);
+  // or an error status when storage (or the hook) failed: then nothing of
+  // the turn was saved. Thread-safe; messages of the same user must be
+  // serialised by the caller.
+  Result<std::vector<Reply>> Handle(const Inbound& in, const CommitHook& hook = {});
 
  private:
   const LiveContent& content_;

@@ -31,7 +31,8 @@ const std::vector<std::string>& RequiredMessageKeys() {
       "menu_staff", "menu_back", "faq_topics_prompt", "faq_topic_questions", "answer_source",
       "clarify_intro", "clarify_hint", "clarify_none", "unknown",
       "unknown_again", "personal_case", "out_of_scope", "smalltalk_greeting", "smalltalk_thanks",
-      "staff_contact", "feature_coming", "entry_missing", "hotline"};
+      "staff_contact", "feature_coming", "entry_missing", "hotline",
+      "media_only", "user_info_received"};
   return kKeys;
 }
 

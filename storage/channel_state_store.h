@@ -27,17 +27,22 @@ class ChannelStateStore {
   virtual ~ChannelStateStore() = default;
   // nullopt when none stored for `channel` ("zalo").
   virtual Result<std::optional<TokenPair>> LoadTokens(const std::string& channel) = 0;
-  // Replaces the stored pair in one transaction (durable before returning).
+  // Replaces the stored pair in one transaction (durable before returning;
+  // inside a UnitOfWork it joins that transaction instead). Times are kept
+  // to the millisecond.
   virtual Status SaveTokens(const std::string& channel, const TokenPair& tokens) = 0;
   // Stores `initial` only if nothing is stored yet; returns what is stored.
   virtual Result<TokenPair> SeedTokens(const std::string& channel, const TokenPair& initial) = 0;
 
-  // The bot stays silent for the user until `until` (a staff member took over).
+  // The bot stays silent for the user until `until` (a staff member took
+  // over). Replaces an earlier pause of the user, even a longer one.
   virtual Status PauseUser(const std::string& channel, const std::string& user,
                            std::chrono::system_clock::time_point until,
                            const std::string& reason) = 0;
+  // Ends the pause now; OK if the user was not paused.
   virtual Status ResumeUser(const std::string& channel, const std::string& user) = 0;
-  // The end of the pause if the user is paused at `now`, else nullopt.
+  // The end of the pause if the user is paused at `now` (now < until),
+  // else nullopt: a pause until T is over at T.
   virtual Result<std::optional<std::chrono::system_clock::time_point>> PausedUntil(
       const std::string& channel, const std::string& user,
       std::chrono::system_clock::time_point now) = 0;

@@ -18,9 +18,6 @@ namespace {
 // version a file is at. Never edit a shipped migration: add the next one.
 //
 // Planned migrations (not created yet; each will be a new entry here):
-//   2  events: the inbox of platform messages, UNIQUE(channel,
-//      platform_message_id) so a redelivered webhook is recognised, with its
-//      processing state; outbox: replies to send, attempts, next_attempt_at.
 //   3  tokens (staff and agency; hashed, scope, created/revoked) and
 //      audit_log (who read or changed which personal data, when).
 //   4  meetings, rsvps and reminder subscriptions.
@@ -83,6 +80,75 @@ CREATE TABLE conversations (
   user_id       TEXT NOT NULL,
   state         TEXT NOT NULL,
   updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (channel, user_id)
+) WITHOUT ROWID;
+)sql"},
+    {2, R"sql(
+-- The Messenger and Zalo channels: durable inbox, outbox, channel state.
+-- AUTOINCREMENT on inbox_events and outbox: an id is never reused, even
+-- after DeleteUser removed the newest rows, so a sender or worker still
+-- holding an old id (MarkSent, MarkDone) cannot touch another user's row.
+
+-- Platform events as received, committed before the webhook answers 200
+-- (storage/event_inbox.h). UNIQUE (channel, platform_id) recognises a
+-- redelivery. kind is a ChannelEventKindName ("text", "payload"...).
+-- Personal data (the citizen's text): deleted with DeleteUser.
+CREATE TABLE inbox_events (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel     TEXT NOT NULL,
+  platform_id TEXT NOT NULL,
+  user_id     TEXT NOT NULL,
+  recipient   TEXT NOT NULL DEFAULT '',
+  kind        TEXT NOT NULL,
+  text        TEXT NOT NULL DEFAULT '',
+  payload     TEXT NOT NULL DEFAULT '',
+  raw_type    TEXT NOT NULL DEFAULT '',
+  at_ms       INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
+  done_ms     INTEGER,
+  UNIQUE (channel, platform_id)
+);
+-- Pending events in arrival order.
+CREATE INDEX inbox_events_by_status ON inbox_events (status, id);
+
+-- Replies to send (storage/outbox.h), rendered platform JSON in body.
+-- event_id is the inbox event answered (0: none); not a foreign key, as
+-- events and replies are purged separately.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel         TEXT NOT NULL,
+  user_id         TEXT NOT NULL,
+  event_id        INTEGER NOT NULL DEFAULT 0,
+  body            TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_ms      INTEGER NOT NULL,
+  sent_ms         INTEGER
+);
+-- Due pending rows (DueHeads, NextDue) and a user's earlier pending rows
+-- (is this row the user's head?).
+CREATE INDEX outbox_by_due ON outbox (status, next_attempt_ms);
+CREATE INDEX outbox_by_user ON outbox (channel, user_id, status, id);
+
+-- OAuth tokens per channel. Secrets: never logged, never exported.
+CREATE TABLE channel_tokens (
+  channel           TEXT PRIMARY KEY,
+  access_token      TEXT NOT NULL,
+  refresh_token     TEXT NOT NULL,
+  access_expires_ms INTEGER NOT NULL,
+  updated_ms        INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Users the bot stays silent for (a staff member took over) until until_ms.
+CREATE TABLE user_pauses (
+  channel  TEXT NOT NULL,
+  user_id  TEXT NOT NULL,
+  until_ms INTEGER NOT NULL,
+  reason   TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (channel, user_id)
 ) WITHOUT ROWID;
 )sql"},

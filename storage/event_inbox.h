@@ -6,6 +6,14 @@
 // Writes are group-committed: concurrent Append calls that arrive while a
 // transaction is being written are batched into the next one, so the cost
 // of a durable commit is shared by the requests waiting at that moment.
+//
+// Durability (WAL, synchronous=NORMAL, see storage/database.cpp): once
+// Append returns OK its events survive a crash or kill -9 of the process.
+// A crash of the operating system or a power loss may lose the last
+// transactions committed before it (never a part of one: the file stays
+// consistent). synchronous=FULL would close that gap at about a third of
+// the throughput (measured: 3.2k against 10.9k signed webhooks/s with one
+// commit per event).
 #ifndef BHXH_STORAGE_EVENT_INBOX_H_
 #define BHXH_STORAGE_EVENT_INBOX_H_
 
@@ -55,23 +63,45 @@ class EventInbox {
  public:
   virtual ~EventInbox() = default;
   // Commits the events (all of one webhook request) before returning.
-  // `inserted[i]` is false for an event already in the inbox (a redelivery).
-  // Blocks until the batch holding them is committed. Thread-safe.
+  // `inserted[i]` is false for an event already in the inbox (a redelivery,
+  // or an earlier event with the same key in the same or a concurrent
+  // call); the stored event keeps its first content. Blocks until the batch
+  // holding them is committed. Thread-safe. `id` of the events is ignored;
+  // if `ids` is given it receives, for each event, its new row id (0 for
+  // one that was already stored), so the caller can hand the new events on.
+  // Errors: InvalidArgument if an event has an empty channel or
+  // platform_id (nothing is stored); else the batch's transaction failed
+  // and every call in the batch gets its error (Unavailable: the database
+  // stayed locked; ResourceExhausted: disk full; Internal...) with nothing
+  // of the batch stored.
+  // Never call it inside a UnitOfWork or Database transaction: it waits
+  // for the writer thread, which waits for the connection (a deadlock).
   virtual Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
-                                           std::chrono::system_clock::time_point received) = 0;
+                                           std::chrono::system_clock::time_point received,
+                                           std::vector<long long>* ids = nullptr) = 0;
   // Pending events in arrival order (id), at most `limit`: work left undone
-  // by a crash, to be processed at start.
+  // by a crash, to be processed at start. Internal if a stored kind is
+  // unknown to this build.
   virtual Result<std::vector<ChannelEvent>> Pending(size_t limit) = 0;
   // Marks the event done. Called inside the unit of work that saved the
-  // conversation state and the outbox rows of its replies.
+  // conversation state and the outbox rows of its replies (it joins that
+  // transaction and is rolled back with it). Marking a done event again is
+  // OK and keeps the first time. NotFound if there is no such event (also
+  // after DeleteUser removed it).
   virtual Status MarkDone(long long id, std::chrono::system_clock::time_point at) = 0;
+  // NotFound if there is no such event.
   virtual Result<InboxStatus> StatusOf(long long id) = 0;
-  // Deletes all events of one user (privacy: user_withdraw).
+  // Deletes all events of one user, pending or done (privacy:
+  // user_withdraw), and returns how many. This removes the withdraw event
+  // itself too: mark it done before, in the same unit of work, or the
+  // MarkDone after gets NotFound. A later redelivery of a deleted event is
+  // inserted again (its key is gone with it).
   virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;
 };
 
 // The SQLite inbox runs one writer thread for group commit; the inbox must
-// be destroyed before `db`.
+// be destroyed before `db`. Destruction waits for the appends already
+// queued to commit; no Append may start once it has begun.
 std::unique_ptr<EventInbox> NewSqliteEventInbox(Database& db);
 
 }  // namespace bhxh

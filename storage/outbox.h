@@ -27,7 +27,7 @@ struct OutboxMessage {
   long long event_id = 0;     // the inbox event it answers (0 = none, e.g. a reminder)
   std::string body;           // the platform JSON to POST, rendered at enqueue time
   OutboxStatus status = OutboxStatus::kPending;
-  int attempts = 0;
+  int attempts = 0;           // send attempts that ended (each Mark* adds one)
   std::chrono::system_clock::time_point next_attempt;  // not before this
   std::string last_error;     // "outside_window: (#10) ...", "http 502", ...
   std::chrono::system_clock::time_point created;
@@ -37,25 +37,43 @@ struct OutboxMessage {
 class Outbox {
  public:
   virtual ~Outbox() = default;
-  // Appends rows (ids assigned in order). Meant to run inside the unit of
-  // work of the turn that produced them. Returns the ids.
+  // Appends rows (ids assigned in order) and returns the ids: all of them
+  // or none. Meant to run inside the unit of work of the turn that produced
+  // them (it joins it). Stored from each message: channel, user, event_id,
+  // body, next_attempt (the default, the epoch, is due at once), created;
+  // a new row is always pending with 0 attempts, no error and no sent time.
+  // InvalidArgument if a message has an empty channel, user or body.
   virtual Result<std::vector<long long>> Enqueue(const std::vector<OutboxMessage>& messages) = 0;
-  // For each user, the oldest pending row if it is due at `now` (a user's
-  // later rows wait behind an earlier one that is still retrying), oldest
-  // users first, at most `limit`. `exclude_users` are users whose head is
-  // being sent right now ("channel\x1fuser").
+  // For each (channel, user), the oldest pending row if it is due at `now`
+  // (next_attempt <= now; a user's later rows wait behind an earlier one
+  // that is still retrying), in id order, at most `limit`. A head being
+  // sent right now is still pending and so is returned again: the sender
+  // must skip the users it has in flight itself.
   virtual Result<std::vector<OutboxMessage>> DueHeads(std::chrono::system_clock::time_point now,
                                                       size_t limit) = 0;
+  // MarkSent, MarkRetry and MarkFailed move a pending row on; each adds 1 to
+  // attempts. NotFound if there is no such row (or DeleteUser removed it),
+  // FailedPrecondition if it is no longer pending ("outbox: message 7 is
+  // sent, not pending"): the caller then changes nothing.
   virtual Status MarkSent(long long id, std::chrono::system_clock::time_point at) = 0;
-  // A transient failure: attempts+1, try again at `next_attempt`.
+  // A transient failure: try again at `next_attempt` (the row stays pending
+  // and keeps its user's later rows waiting).
   virtual Status MarkRetry(long long id, std::chrono::system_clock::time_point next_attempt,
                            const std::string& error) = 0;
   // A permanent failure: never retried; `error` starts with the reason class.
+  // The user's next row becomes the head.
   virtual Status MarkFailed(long long id, const std::string& error) = 0;
+  // nullopt if there is no such row.
   virtual Result<std::optional<OutboxMessage>> Get(long long id) = 0;
-  // The earliest next_attempt of any pending row (to sleep until), if any.
+  // When DueHeads will next return something if nothing is written
+  // meanwhile (to sleep until): the earliest next_attempt among the heads
+  // of pending rows, nullopt if nothing is pending. Rows waiting behind a
+  // retrying head are left out: they are typically due already, and would
+  // wake the sender in a loop.
   virtual Result<std::optional<std::chrono::system_clock::time_point>> NextDue() = 0;
   virtual Result<size_t> CountByStatus(OutboxStatus status) = 0;
+  // Deletes every row of the user, whatever its status (privacy), and
+  // returns how many.
   virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;
 };
 

@@ -102,6 +102,23 @@ class SqliteQuestionLog final : public QuestionLog {
     return purged;
   }
 
+ Result<size_t> DeleteUser(const std::string& channel, const std::string& user) override {
+    size_t deleted = 0;
+    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
+          db, "DELETE FROM question_log WHERE channel = ?1 AND user_id = ?2");
+      if (!stmt.ok()) return Annotate(stmt.status(), "question log: delete user");
+      stmt->BindText(1, channel);
+      stmt->BindText(2, user);
+      Status run = stmt->Run();
+      if (!run.ok()) return Annotate(run, "question log: delete user");
+      deleted = static_cast<size_t>(sqlite3_changes64(db));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return deleted;
+  }
+
  private:
   Database& db_;
 };

@@ -39,6 +39,8 @@ class QuestionLog {
   // Deletes the questions (whole rows) recorded strictly before `cutoff`;
   // returns how many.
   virtual Result<size_t> PurgeOlderThan(std::chrono::system_clock::time_point cutoff) = 0;
+  // Deletes every question of one user (a privacy request); returns how many.
+  virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;
 };
 
 std::unique_ptr<QuestionLog> NewSqliteQuestionLog(Database& db);

@@ -38,7 +38,7 @@ TEST_CASE("Opening a new file creates it with WAL, the current schema version an
 
   CHECK(std::filesystem::is_regular_file(path));
   CHECK(db->path() == path);
-  CHECK(CurrentSchemaVersion() == 1);
+  CHECK(CurrentSchemaVersion() == 2);
   CHECK(db->schema_version() == CurrentSchemaVersion());
   CHECK(db->HealthCheck() == "ok");
 
@@ -61,8 +61,9 @@ TEST_CASE("Opening a new file creates it with WAL, the current schema version an
   CHECK(raw.QueryText("PRAGMA journal_mode") == "wal");
   CHECK(raw.QueryText("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
                       "WHERE name NOT LIKE 'sqlite_%' ORDER BY name)") ==
-        "conversations,faq_entries,faq_revisions,question_log,question_log_by_at,"
-        "question_log_by_outcome");
+        "channel_tokens,conversations,faq_entries,faq_revisions,inbox_events,"
+        "inbox_events_by_status,outbox,outbox_by_due,outbox_by_user,question_log,"
+        "question_log_by_at,question_log_by_outcome,user_pauses");
 }
 
 TEST_CASE("Reopening a migrated database changes neither its schema nor its data") {
@@ -101,7 +102,7 @@ TEST_CASE("A database from a newer bhxh-bot is refused and left untouched") {
   CHECK(db.status().code() == StatusCode::kFailedPrecondition);
   CHECK(db.status().message() ==
         "database " + path +
-            " has schema version 7, newer than this bhxh-bot (1); upgrade bhxh-bot or restore a "
+            " has schema version 7, newer than this bhxh-bot (2); upgrade bhxh-bot or restore a "
             "backup");
 
   const bool unchanged = ReadFileBytes(path) == before;  // not printed: binary
@@ -134,6 +135,56 @@ TEST_CASE("A migration that fails leaves nothing of the schema applied") {
   CHECK(raw.QueryInt("PRAGMA user_version") == 0);
   CHECK(raw.QueryText("SELECT group_concat(name, ',') FROM sqlite_master") == "conversations");
   CHECK(raw.QueryText("SELECT legacy FROM conversations") == "x");
+}
+
+// A version-1 file as the previous release left it: today's file with the
+// version-2 tables dropped and the version set back (SQLite keeps its own
+// sqlite_sequence table, emptied: it cannot be dropped).
+void DowngradeToVersion1(const std::string& path) {
+  OpenOrFail(path);
+  RawConnection raw(path);
+  raw.Exec("DROP TABLE inbox_events; DROP TABLE outbox; DROP TABLE channel_tokens;"
+           "DROP TABLE user_pauses; DELETE FROM sqlite_sequence; PRAGMA user_version = 1;");
+}
+
+TEST_CASE("A version-1 database is upgraded to version 2 and keeps its data") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  DowngradeToVersion1(path);
+  {
+    RawConnection raw(path);
+    raw.Exec("INSERT INTO conversations VALUES ('web', 'u1', 'menu', 1000)");
+  }
+
+  auto db = OpenOrFail(path);
+  CHECK(db->schema_version() == 2);
+  CHECK(CountRows(*db, "conversations") == 1);
+  CHECK(CountRows(*db, "inbox_events") == 0);
+  CHECK(CountRows(*db, "outbox") == 0);
+  CHECK(CountRows(*db, "channel_tokens") == 0);
+  CHECK(CountRows(*db, "user_pauses") == 0);
+}
+
+TEST_CASE("A failing migration 2 leaves a version-1 database as it was") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  DowngradeToVersion1(path);
+  // Migration 2 creates inbox_events first, then fails on this table.
+  {
+    RawConnection raw(path);
+    raw.Exec("CREATE TABLE outbox (legacy TEXT)");
+  }
+
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().code() == StatusCode::kInternal);
+  CHECK(db.status().message() == "database " + path +
+                                     ": migration to schema version 2: table outbox already "
+                                     "exists; no migration was applied");
+
+  RawConnection raw(path);
+  CHECK(raw.QueryInt("PRAGMA user_version") == 1);
+  CHECK(raw.QueryText("SELECT count(*) FROM sqlite_master WHERE name = 'inbox_events'") == "0");
 }
 
 TEST_CASE("A file that is not a SQLite database is refused as unavailable") {
@@ -202,7 +253,7 @@ TEST_CASE("InTransaction commits work that succeeds and rolls back work that fai
     CHECK(CountRows(*db, "conversations") == 0);
   }
   SECTION("a transaction inside a transaction joins it and commits with it") {
-    RequireOk(db->InTransaction([&](sqlite3* c) {
+    RequireOk(db->InTransaction([&](sqlite3*) {
       RequireOk(db->InTransaction([&](sqlite3* inner) {
         insert(inner);
         return Status::Ok();

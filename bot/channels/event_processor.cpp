@@ -1,0 +1,192 @@
+#include "bot/channels/event_processor.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "bot/channels/reply_render.h"
+
+namespace bhxh {
+namespace {
+
+std::string UserKey(const ChannelEvent& e) { return e.channel + '\x1f' + e.user; }
+
+void LogEvent(const ChannelEvent& e, const char* what, const std::string& error = "") {
+  // Event id, channel and type only: never the user id or the text.
+  nlohmann::json line = {{"event", what}, {"inbox_id", e.id}, {"channel", e.channel},
+                         {"type", e.raw_type}};
+  if (!error.empty()) line["error"] = error;
+  std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace
+
+EventProcessor::EventProcessor(EventProcessorDeps deps, int workers,
+                               std::chrono::minutes human_pause)
+    : deps_(deps), workers_count_(std::max(1, workers)), human_pause_(human_pause) {}
+
+EventProcessor::~EventProcessor() { Stop(); }
+
+void EventProcessor::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_) return;
+  running_ = true;
+  for (int i = 0; i < workers_count_; ++i) workers_.emplace_back([this] { Worker(); });
+}
+
+void EventProcessor::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_) return;
+    running_ = false;
+  }
+  work_cv_.notify_all();
+  for (auto& w : workers_) {
+    if (w.joinable()) w.join();
+  }
+  workers_.clear();
+}
+
+void EventProcessor::Submit(const ChannelEvent& event) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string key = UserKey(event);
+  per_user_[key].push_back(event);
+  ++outstanding_;
+  if (!busy_[key] && per_user_[key].size() == 1) {
+    ready_.push_back(key);
+    work_cv_.notify_one();
+  }
+}
+
+Result<size_t> EventProcessor::Recover() {
+  size_t total = 0;
+  long long after = 0;
+  while (true) {
+    auto pending = deps_.inbox.Pending(1000);
+    if (!pending.ok()) return pending.status();
+    size_t fresh = 0;
+    for (const auto& e : *pending) {
+      if (e.id <= after) continue;
+      Submit(e);
+      after = e.id;
+      ++fresh;
+    }
+    total += fresh;
+    if (pending->size() < 1000 || fresh == 0) break;
+  }
+  return total;
+}
+
+void EventProcessor::WaitIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_cv_.wait(lock, [this] { return outstanding_ == 0; });
+}
+
+void EventProcessor::Worker() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    work_cv_.wait(lock, [this] { return !ready_.empty() || !running_; });
+    if (!running_) return;
+    const std::string key = ready_.front();
+    ready_.pop_front();
+    busy_[key] = true;
+    while (running_ && !per_user_[key].empty()) {
+      ChannelEvent e = per_user_[key].front();
+      lock.unlock();
+      Status s = Process(e);
+      // A storage failure leaves the event pending: try again shortly, then
+      // leave it for the next start rather than block this user forever.
+      for (int attempt = 1; !s.ok() && attempt <= 3; ++attempt) {
+        LogEvent(e, "event_failed", s.message());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+        s = Process(e);
+      }
+      lock.lock();
+      per_user_[key].pop_front();
+      --outstanding_;
+    }
+    busy_[key] = false;
+    if (per_user_[key].empty()) {
+      per_user_.erase(key);
+      busy_.erase(key);
+    } else {
+      ready_.push_back(key);  // stopped while events remained: they stay pending in the inbox
+    }
+    if (outstanding_ == 0) idle_cv_.notify_all();
+  }
+}
+
+Status EventProcessor::Process(const ChannelEvent& e) {
+  const auto now = deps_.clock.Now();
+  auto mark_done = [&] { return deps_.inbox.MarkDone(e.id, now); };
+  switch (e.kind) {
+    case ChannelEventKind::kEcho:
+    case ChannelEventKind::kUnfollow:
+    case ChannelEventKind::kStandby:
+      // Stored for the record; no reply.
+      return deps_.unit.Run(mark_done);
+    case ChannelEventKind::kHumanReply:
+      // A staff member answered from the Page Inbox / OA chat: the bot keeps
+      // quiet for this user for a while.
+      return deps_.unit.Run([&]() -> Status {
+        if (Status s = deps_.channel_state.PauseUser(e.channel, e.user, now + human_pause_,
+                                                     "staff replied");
+            !s.ok()) {
+          return s;
+        }
+        return mark_done();
+      });
+    case ChannelEventKind::kWithdraw:
+      // The user asked the platform to delete their data.
+      return deps_.unit.Run([&]() -> Status {
+        if (Status s = deps_.conversations.Delete({e.channel, e.user}); !s.ok()) return s;
+        if (auto r = deps_.questions.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+        if (auto r = deps_.outbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+        if (Status s = deps_.channel_state.ResumeUser(e.channel, e.user); !s.ok()) return s;
+        if (auto r = deps_.inbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+        return Status::Ok();
+      });
+    default:
+      break;
+  }
+
+  auto paused = deps_.channel_state.PausedUntil(e.channel, e.user, now);
+  if (!paused.ok()) return paused.status();
+  if (paused->has_value()) return deps_.unit.Run(mark_done);  // staff are handling this user
+
+  Inbound in;
+  in.channel = e.channel;
+  in.user = e.user;
+  in.at = now;
+  switch (e.kind) {
+    case ChannelEventKind::kText: in.text = e.text; break;
+    case ChannelEventKind::kPayload: in.payload = e.payload; break;
+    case ChannelEventKind::kMedia: in.payload = "MEDIA"; break;
+    case ChannelEventKind::kFollow: in.payload = "GET_STARTED"; break;
+    case ChannelEventKind::kUserInfo: in.payload = "USER_INFO"; break;
+    default: return deps_.unit.Run(mark_done);
+  }
+  if (in.text.empty() && in.payload.empty()) return deps_.unit.Run(mark_done);
+
+  auto replies = deps_.engine.Handle(in, [&](const std::vector<Reply>& out) -> Status {
+    const std::vector<std::string> bodies =
+        e.channel == "zalo" ? RenderZalo(e.user, out) : RenderMessenger(e.user, out);
+    std::vector<OutboxMessage> rows;
+    for (const auto& body : bodies) {
+      OutboxMessage m;
+      m.channel = e.channel;
+      m.user = e.user;
+      m.event_id = e.id;
+      m.body = body;
+      m.created = now;
+      m.next_attempt = now;
+      rows.push_back(std::move(m));
+    }
+    if (auto ids = deps_.outbox.Enqueue(rows); !ids.ok()) return ids.status();
+    return mark_done();
+  });
+  if (!replies.ok()) return replies.status();
+  if (deps_.sender) deps_.sender->Wake();
+  return Status::Ok();
+}
+
+}  // namespace bhxh
