@@ -330,7 +330,7 @@ RepeatResult RunRepeat(const Options& opt, size_t repeat, double kill_fraction, 
     ++acked;
     if (got.empty()) {
       ++never;
-      if (lost_examples.size() < 5) {
+      if (lost_examples.size() < 10) {
         lost_examples.push_back({psid, std::string(AckName(a)) + ", inbox row " +
                                            (in_inbox.count(psid) ? "present" : "MISSING") +
                                            ", outbox rows " + std::to_string(want)});
@@ -339,7 +339,7 @@ RepeatResult RunRepeat(const Options& opt, size_t repeat, double kill_fraction, 
     }
     if (static_cast<long long>(by_body.size()) < want) {
       ++partly;
-      if (lost_examples.size() < 5) {
+      if (lost_examples.size() < 10) {
         lost_examples.push_back({psid, "got " + std::to_string(by_body.size()) + " of " +
                                            std::to_string(want) + " replies"});
       }
@@ -358,7 +358,7 @@ RepeatResult RunRepeat(const Options& opt, size_t repeat, double kill_fraction, 
       const bool across = killed && times.front() < kill_time && times.back() > restarted;
       (across ? repeat_across_kill : repeat_same_process)++;
       if (across) window_ms.push_back(MsSince(times.front(), kill_time));
-      if (repeat_examples.size() < 8) {
+      if (repeat_examples.size() < 20) {
         std::string text = std::to_string(times.size()) + " copies at";
         for (const auto& t : times) {
           text += t < kill_time ? " kill-" + Fixed(MsSince(t, kill_time), 1) + "ms"

@@ -1,8 +1,11 @@
 // bench_webhook: webhook intake of bhxh-bot against a bare cpprestsdk
 // listener, with the same load generator on the same machine.
 //
-//   bench_webhook [--duration S] [--connections N] [--rate R] [--binary PATH]
-//                 [--send-rate R] [--pool N] [--keep]
+//   bench_webhook [--duration S] [--open-duration S] [--connections N] [--rate R]
+//                 [--binary PATH] [--send-rate R] [--drain-timeout S] [--pool N]
+//                 [--only bare|bhxh] [--keep]
+// Defaults: closed loop 5 s, open loop 10 s at 1000/s, 32 connections, the
+// bot's sends paced at 300/s (its maximum), drain wait up to 40 s.
 //
 // Targets (each a child process on 127.0.0.1):
 //   bare  this binary in --serve-bare mode: an http_listener that reads the
@@ -11,7 +14,7 @@
 //         going to an in-process fake Graph API.
 // Modes, per target (open loop first, so the backlog of the closed loop
 // cannot spill into it):
-//   open    R events/s for S seconds over N connections; latency measured
+//   open    R events/s for --open-duration seconds over N connections; latency measured
 //           from each request's scheduled send time (no coordinated omission).
 //   closed  N connections, each sends its next request when the previous
 //           answer arrived, for S seconds: the maximum throughput.
@@ -49,12 +52,13 @@ using json = nlohmann::json;
 namespace {
 
 struct Options {
-  double duration_s = 8;
+  double duration_s = 5;        // closed loop
+  double open_duration_s = 10;  // open loop
   int connections = 32;
   double rate = 1000;
   std::string binary = BHXH_BOT_BINARY;
   double send_rate = 300;  // messenger_per_second of the bot (the config allows 0.1..300)
-  double drain_timeout_s = 20;
+  double drain_timeout_s = 40;
   size_t pool = 0;       // unique events to pre-build; 0 = derived
   bool keep = false;
   std::string only;  // "bare" | "bhxh" | ""
@@ -62,7 +66,7 @@ struct Options {
 
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
-               "%s\nusage: bench_webhook [--duration S] [--connections N] [--rate R] "
+               "%s\nusage: bench_webhook [--duration S] [--open-duration S] [--connections N] [--rate R] "
                "[--binary PATH] [--send-rate R] [--drain-timeout S] [--pool N] [--only bare|bhxh] [--keep]\n",
                why);
   std::exit(2);
@@ -77,6 +81,7 @@ Options ParseOptions(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--duration") o.duration_s = std::atof(value().c_str());
+    else if (a == "--open-duration") o.open_duration_s = std::atof(value().c_str());
     else if (a == "--connections") o.connections = std::atoi(value().c_str());
     else if (a == "--rate") o.rate = std::atof(value().c_str());
     else if (a == "--binary") o.binary = value();
@@ -89,6 +94,7 @@ Options ParseOptions(int argc, char** argv) {
     else Usage(("unknown option " + a).c_str());
   }
   if (o.duration_s <= 0 || o.duration_s > 120) Usage("--duration must be in (0, 120]");
+  if (o.open_duration_s <= 0 || o.open_duration_s > 120) Usage("--open-duration must be in (0, 120]");
   if (o.connections < 1 || o.connections > 512) Usage("--connections must be in [1, 512]");
   if (o.rate <= 0 || o.rate > 50000) Usage("--rate must be in (0, 50000]");
   if (o.send_rate < 0.1 || o.send_rate > 300) Usage("--send-rate must be in [0.1, 300] (bhxh-bot's limit)");
@@ -157,6 +163,7 @@ struct LoadResult {
   size_t errors = 0;
   std::map<std::string, size_t> error_kinds;
   std::vector<uint32_t> lat_us;
+  std::vector<uint32_t> at_ms;  // per sample: its start (closed) or due time (open) from the phase start
   double elapsed_s = 0;
   bool pool_exhausted = false;
   Clock::time_point end;
@@ -165,7 +172,7 @@ struct LoadResult {
 struct ThreadStats {
   size_t ok = 0, errors = 0;
   std::map<std::string, size_t> kinds;
-  std::vector<uint32_t> lat;
+  std::vector<uint32_t> lat, at;
   void Error(const std::string& k) {
     ++errors;
     ++kinds[k];
@@ -185,6 +192,7 @@ void Merge(LoadResult* out, std::vector<ThreadStats>& stats) {
     out->errors += s.errors;
     for (auto& [k, v] : s.kinds) out->error_kinds[k] += v;
     out->lat_us.insert(out->lat_us.end(), s.lat.begin(), s.lat.end());
+    out->at_ms.insert(out->at_ms.end(), s.at.begin(), s.at.end());
   }
 }
 
@@ -229,6 +237,7 @@ LoadResult ClosedLoop(int port, const std::vector<std::string>& reqs, std::atomi
         if (r.status == 200) {
           ++st.ok;
           st.lat.push_back(Us(t0, t1));
+          st.at.push_back(Us(start, t0) / 1000);
         } else {
           st.Error(ErrorKind(r));
           if (r.connect_failed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -290,6 +299,7 @@ LoadResult OpenLoop(int port, const std::vector<std::string>& reqs, std::atomic<
         if (r.status == 200) {
           ++st.ok;
           st.lat.push_back(Us(due, t1));
+          st.at.push_back(Us(start, due) / 1000);
         } else {
           st.Error(ErrorKind(r));
         }
@@ -386,6 +396,20 @@ void PrintRow(const LoadResult& r) {
               Pad(std::to_string(r.errors), 8, true).c_str());
 }
 
+// p99 (and count) of each second of a phase: shows a latency that grows
+// with the service's backlog.
+void PrintTimeline(const LoadResult& r) {
+  std::map<uint32_t, std::vector<uint32_t>> by_second;
+  for (size_t i = 0; i < r.lat_us.size() && i < r.at_ms.size(); ++i) {
+    by_second[r.at_ms[i] / 1000].push_back(r.lat_us[i]);
+  }
+  std::printf("  %-5s %-16s p99 ms per second:", r.target.c_str(), r.mode.c_str());
+  for (auto& [sec, v] : by_second) std::printf(" %s", Fixed(Summarize(v).p99_ms, 1).c_str());
+  std::printf("\n  %-5s %-16s 200s per second:  ", r.target.c_str(), r.mode.c_str());
+  for (auto& [sec, v] : by_second) std::printf(" %zu", v.size());
+  std::printf("\n");
+}
+
 void PrintErrors(const LoadResult& r) {
   for (const auto& [k, v] : r.error_kinds) {
     std::printf("    %s %s: %zu x %s\n", r.target.c_str(), r.mode.c_str(), v, k.c_str());
@@ -428,7 +452,7 @@ BotRun RunBot(const Options& opt, const std::string& dir, bool open_loop,
     WaitDrained(bot.db_path(), graph, Clock::now(), 10);
   }
   if (open_loop) {
-    run.load = OpenLoop(bot.port(), reqs, next, false, opt.connections, opt.rate, opt.duration_s);
+    run.load = OpenLoop(bot.port(), reqs, next, false, opt.connections, opt.rate, opt.open_duration_s);
   } else {
     run.load = ClosedLoop(bot.port(), reqs, next, false, opt.connections, opt.duration_s);
   }
@@ -524,7 +548,7 @@ int main(int argc, char** argv) {
   // --------------------------------------------------------- requests
   // bhxh needs unique events: 2 warm-ups + open loop + closed loop. The
   // closed loop's share assumes at most ~15k events/s; --pool raises it.
-  const size_t open_n = static_cast<size_t>(opt.rate * opt.duration_s);
+  const size_t open_n = static_cast<size_t>(opt.rate * opt.open_duration_s);
   const size_t pool = opt.pool ? opt.pool : 1000 + open_n + static_cast<size_t>(15000 * opt.duration_s);
   const std::vector<std::string> texts = {
       "Cho em hỏi mức đóng BHXH tự nguyện hiện nay mỗi tháng là bao nhiêu tiền vậy ạ?",
@@ -559,8 +583,10 @@ int main(int argc, char** argv) {
   }
   std::printf("machine: %u hardware threads; load generator, targets and fake Graph API share them\n",
               std::thread::hardware_concurrency());
-  std::printf("settings: --duration %.1f s  --connections %d  --rate %.0f/s  --send-rate %.0f/s\n",
-              opt.duration_s, opt.connections, opt.rate, opt.send_rate);
+  std::printf("settings: --duration %.1f s (closed loop)  --open-duration %.1f s  --connections %d  "
+              "--rate %.0f/s  --send-rate %.0f/s  --drain-timeout %.0f s\n",
+              opt.duration_s, opt.open_duration_s, opt.connections, opt.rate, opt.send_rate,
+              opt.drain_timeout_s);
   std::fflush(stdout);
 
   std::vector<LoadResult> rows;
@@ -589,7 +615,7 @@ int main(int argc, char** argv) {
     }
     std::atomic<size_t> next{0};
     (void)OpenLoop(port, reqs, next, true, 8, 200, 1.0);  // warm-up
-    LoadResult open = OpenLoop(port, reqs, next, true, opt.connections, opt.rate, opt.duration_s);
+    LoadResult open = OpenLoop(port, reqs, next, true, opt.connections, opt.rate, opt.open_duration_s);
     open.target = "bare";
     LoadResult closed = ClosedLoop(port, reqs, next, true, opt.connections, opt.duration_s);
     closed.target = "bare";
@@ -629,6 +655,8 @@ int main(int argc, char** argv) {
               Pad("errors", 8, true).c_str());
   for (const auto& r : rows) PrintRow(r);
   for (const auto& r : rows) PrintErrors(r);
+  std::printf("\nper second of each phase:\n");
+  for (const auto& r : rows) PrintTimeline(r);
   auto find = [&](const std::string& t, const std::string& m) -> const LoadResult* {
     for (const auto& r : rows) {
       if (r.target == t && r.mode.rfind(m, 0) == 0) return &r;

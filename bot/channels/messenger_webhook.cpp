@@ -92,8 +92,7 @@ std::optional<uint64_t> Millis(const json* v) {
 }
 
 std::chrono::system_clock::time_point TimeOf(uint64_t ms) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(static_cast<int64_t>(ms)));
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<int64_t>(ms)));
 }
 
 struct EntryContext {

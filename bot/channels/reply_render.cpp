@@ -206,8 +206,7 @@ std::vector<std::string> RenderZalo(const std::string& user_id, const std::vecto
       lines.push_back(std::to_string(i + 1) + ") " + TrimmedNfc(reply.choices[i].title));
     }
     if (!lines.empty()) lines.push_back(kZaloChoiceHint);
-    for (const std::string& piece :
-         SplitMessageText(JoinText(reply.text, lines), kZaloTextLimit)) {
+    for (const std::string& piece : SplitMessageText(JoinText(reply.text, lines), kZaloTextLimit)) {
       bodies.push_back(
           Dump({{"recipient", {{"user_id", user_id}}}, {"message", {{"text", piece}}}}));
     }

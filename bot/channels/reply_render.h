@@ -19,21 +19,32 @@ constexpr size_t kMessengerQuickReplyLimit = 13;
 constexpr size_t kMessengerQuickReplyTitleLimit = 20;
 
 // Splits NFC(text) into pieces of at most `max_chars` code points, never
-// inside a word unless a single word is longer than the limit.
+// inside a word unless a single word is longer than the limit. Each cut is
+// at the last boundary in the window of the first kind that has one:
+// "\n\n", "\n", ". "/"? "/"! ", space/tab; a word is cut at a grapheme
+// cluster start when possible (emoji sequences stay whole). Blanks around
+// cuts and at both ends are dropped; blank text gives no pieces. Invalid
+// UTF-8 bytes become U+FFFD. A `max_chars` of 0 is treated as 1.
 std::vector<std::string> SplitMessageText(std::string_view text, size_t max_chars);
 
 // Messenger Send API bodies ({"recipient":{"id"},"messaging_type":"RESPONSE",
 // "message":{"text","quick_replies"}}). Choices become quick replies on the
 // last piece (at most 13; payload as given). A title longer than 20
 // characters is shown numbered in the text ("1) …") and its quick reply is
-// titled with the number and its start ("1. Mức đóng BHY…").
+// titled with the number and its start ("1. Mức đóng BHYT hộ…", 20 chars).
+// Choice n is numbered by its index (1-based), as typed numbers are read.
+// Choices past the 13th, or whose payload is empty or over 1000 bytes, are
+// only listed ("14) …") in the text. Listed lines follow the text after a
+// blank line. Choices with no text get the prompt "Mời anh/chị chọn:".
+// A reply with neither text nor choices sends nothing.
 std::vector<std::string> RenderMessenger(const std::string& psid, const std::vector<Reply>& replies);
 // {"recipient":{"id"},"sender_action":"typing_on"}
 std::string RenderMessengerTyping(const std::string& psid);
 
 // Zalo OA /v3.0/oa/message/cs bodies ({"recipient":{"user_id"},
 // "message":{"text"}}). Choices are listed as numbered lines that also work
-// when typed ("1) …", "2) …"), followed by a hint line.
+// when typed ("1) …", "2) …"), followed by a hint line ("Anh/chị gõ số thứ
+// tự (1, 2, 3…) để chọn."), after the text and a blank line.
 std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies);
 
 }  // namespace bhxh

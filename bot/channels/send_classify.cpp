@@ -83,8 +83,10 @@ SendVerdict Verdict(SendOutcome outcome, std::string reason, std::string detail)
   return v;
 }
 
+// No HTTP answer: nothing from the platform to report; the caller knows the
+// transport error and may fill it in.
 std::string HttpDetail(int http_status) {
-  return http_status == 0 ? "no HTTP response" : "HTTP " + std::to_string(http_status);
+  return http_status == 0 ? "" : "HTTP " + std::to_string(http_status);
 }
 
 // No platform error code to go by: the HTTP status decides.

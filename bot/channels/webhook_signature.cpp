@@ -62,16 +62,16 @@ bool ConsumePrefix(std::string_view* s, std::string_view prefix) {
   return true;
 }
 
-bool HmacBytes(const EVP_MD* md, std::string_view key, std::string_view message,
-               unsigned char* out, unsigned int* out_len) {
+bool HmacBytes(const EVP_MD* md, std::string_view key, std::string_view message, unsigned char* out,
+               unsigned int* out_len) {
   // HMAC() with a null key pointer and zero length is valid in OpenSSL, but
   // key.data() of an empty view may be null; pass a real pointer anyway.
   static const unsigned char kEmpty = 0;
   const void* key_ptr = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
-  const auto* msg_ptr = message.empty() ? &kEmpty
-                                        : reinterpret_cast<const unsigned char*>(message.data());
-  return HMAC(md, key_ptr, static_cast<int>(key.size()), msg_ptr, message.size(), out,
-              out_len) != nullptr;
+  const auto* msg_ptr =
+      message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
+  return HMAC(md, key_ptr, static_cast<int>(key.size()), msg_ptr, message.size(), out, out_len) !=
+         nullptr;
 }
 
 // Constant-time check of `hex_header` (already without its prefix) against

@@ -11,15 +11,17 @@ namespace bhxh {
 // Messenger: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, body)>`.
 // When that header is absent (empty), the legacy `X-Hub-Signature:
 // sha1=<hex HMAC-SHA1>` is checked instead. A present but wrong -256 header
-// fails even if the sha1 one is right. The prefix is required; hex is
-// compared case-insensitively.
+// fails even if the sha1 one is right. The prefix is required (lower case);
+// hex is compared case-insensitively; blanks around the value are ignored.
+// False when both headers are empty or `app_secret` is empty.
 bool VerifyMessengerSignature(std::string_view raw_body, std::string_view signature_256,
                               std::string_view signature_sha1, std::string_view app_secret);
 
 // Zalo OA: `X-ZEvent-Signature: mac=<hex>` or bare `<hex>`, where hex =
 // SHA-256 (plain, not HMAC) of app_id + raw body + the body's "timestamp"
-// field (string or number, as its text) + OA secret key. False when the body
-// has no timestamp or is not JSON.
+// field (string or number, as its text) + OA secret key. "mac" may be upper
+// case and have blanks around '='. False when the body has no (or an empty)
+// top-level timestamp, is not a JSON object, or app_id or the key is empty.
 bool VerifyZaloSignature(std::string_view raw_body, std::string_view header,
                          std::string_view app_id, std::string_view oa_secret_key);
 

@@ -231,8 +231,8 @@ bool Fill(const EventType& type, const json& doc, ChannelEvent* e,
       if (!user) return false;
       e->user = *user;
       e->recipient = IdAt(doc, "sender", "id").value_or(IdText(Field(doc, "oa_id")).value_or(""));
-      e->kind = IdAt(doc, "sender", "admin_id") ? ChannelEventKind::kHumanReply
-                                                 : ChannelEventKind::kEcho;
+      e->kind =
+          IdAt(doc, "sender", "admin_id") ? ChannelEventKind::kHumanReply : ChannelEventKind::kEcho;
       return true;
     }
   }

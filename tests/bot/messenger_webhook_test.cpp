@@ -25,16 +25,26 @@ std::string ReadBinary(const std::string& path) {
 
 const char* KindName(ChannelEventKind k) {
   switch (k) {
-    case ChannelEventKind::kText: return "text";
-    case ChannelEventKind::kPayload: return "payload";
-    case ChannelEventKind::kMedia: return "media";
-    case ChannelEventKind::kFollow: return "follow";
-    case ChannelEventKind::kUnfollow: return "unfollow";
-    case ChannelEventKind::kUserInfo: return "user_info";
-    case ChannelEventKind::kHumanReply: return "human_reply";
-    case ChannelEventKind::kWithdraw: return "withdraw";
-    case ChannelEventKind::kStandby: return "standby";
-    case ChannelEventKind::kEcho: return "echo";
+    case ChannelEventKind::kText:
+      return "text";
+    case ChannelEventKind::kPayload:
+      return "payload";
+    case ChannelEventKind::kMedia:
+      return "media";
+    case ChannelEventKind::kFollow:
+      return "follow";
+    case ChannelEventKind::kUnfollow:
+      return "unfollow";
+    case ChannelEventKind::kUserInfo:
+      return "user_info";
+    case ChannelEventKind::kHumanReply:
+      return "human_reply";
+    case ChannelEventKind::kWithdraw:
+      return "withdraw";
+    case ChannelEventKind::kStandby:
+      return "standby";
+    case ChannelEventKind::kEcho:
+      return "echo";
   }
   return "?";
 }
@@ -157,16 +167,19 @@ TEST_CASE("a batch of two entries yields the events of both, in order") {
 TEST_CASE("an echo from our app is ignored and an echo typed by a person pauses the bot") {
   auto [what, message, sender_recipient, own_app_id, expected] =
       GENERATE(table<std::string, std::string, std::string, std::string, std::string>({
-          {"our app id as a number", R"({"is_echo":true,"app_id":1517776481860111,"mid":"m_e","text":"x"})",
-           "", kOwnAppId, "echo"},
-          {"our app id as a string", R"({"is_echo":true,"app_id":"1517776481860111","mid":"m_e","text":"x"})",
-           "", kOwnAppId, "echo"},
-          {"the Page Inbox app", R"({"is_echo":true,"app_id":263902037430900,"mid":"m_e","text":"x"})",
-           "", kOwnAppId, "human_reply"},
-          {"no app id", R"({"is_echo":true,"mid":"m_e","text":"x"})", "", kOwnAppId,
+          {"our app id as a number",
+           R"({"is_echo":true,"app_id":1517776481860111,"mid":"m_e","text":"x"})", "", kOwnAppId,
+           "echo"},
+          {"our app id as a string",
+           R"({"is_echo":true,"app_id":"1517776481860111","mid":"m_e","text":"x"})", "", kOwnAppId,
+           "echo"},
+          {"the Page Inbox app",
+           R"({"is_echo":true,"app_id":263902037430900,"mid":"m_e","text":"x"})", "", kOwnAppId,
            "human_reply"},
-          {"no own app id configured", R"({"is_echo":true,"app_id":1517776481860111,"mid":"m_e","text":"x"})",
-           "", "", "human_reply"},
+          {"no app id", R"({"is_echo":true,"mid":"m_e","text":"x"})", "", kOwnAppId, "human_reply"},
+          {"no own app id configured",
+           R"({"is_echo":true,"app_id":1517776481860111,"mid":"m_e","text":"x"})", "", "",
+           "human_reply"},
           {"is_echo false is a user message", R"({"is_echo":false,"mid":"m_e","text":"x"})",
            R"("sender":{"id":"7012345678901234"},"recipient":{"id":"109876543210987"})", kOwnAppId,
            "text"},
@@ -176,9 +189,10 @@ TEST_CASE("an echo from our app is ignored and an echo typed by a person pauses 
            "echo"},
       }));
   CAPTURE(what);
-  const std::string sides = sender_recipient.empty()
-                                ? R"("sender":{"id":"109876543210987"},"recipient":{"id":"7012345678901234"})"
-                                : sender_recipient;
+  const std::string sides =
+      sender_recipient.empty()
+          ? R"("sender":{"id":"109876543210987"},"recipient":{"id":"7012345678901234"})"
+          : sender_recipient;
   const std::string body =
       Body("{" + sides + R"(,"timestamp":1718000000321,"message":)" + message + "}");
   const std::string type = expected == "text" ? "message" : "message_echo";
@@ -193,18 +207,18 @@ TEST_CASE("standby events are kept as standby, and their receipts are ignored") 
       Event(R"("message":{"mid":"m_s1","text":"Cho hỏi"})") + "," +
       Event(R"("postback":{"title":"Menu","payload":"MENU"})") + "," +
       Event(R"("read":{"watermark":1})") + "," + Event(R"("referral":{"ref":"ad"})") + "]}]}";
-  CHECK(Summary(ParseMessengerWebhook(body, kOwnAppId)) ==
-        "standby " + kPrefix + " id=m_s1 at=1718000000321 type=standby_message text=Cho hỏi | " +
-            "standby " + kPrefix +
-            " id=standby_postback:7012345678901234:1718000000321 at=1718000000321"
-            " type=standby_postback text=Menu payload=MENU | ignored: standby:read,standby:referral");
+  CHECK(
+      Summary(ParseMessengerWebhook(body, kOwnAppId)) ==
+      "standby " + kPrefix + " id=m_s1 at=1718000000321 type=standby_message text=Cho hỏi | " +
+          "standby " + kPrefix +
+          " id=standby_postback:7012345678901234:1718000000321 at=1718000000321"
+          " type=standby_postback text=Menu payload=MENU | ignored: standby:read,standby:referral");
 }
 
 TEST_CASE("a postback keys on its mid, or on the user and time when it has none") {
   auto [postback, expected_id] = GENERATE(table<std::string, std::string>({
       {R"({"title":"Bắt đầu","payload":"GET_STARTED","mid":"m_pb"})", "m_pb"},
-      {R"({"title":"Bắt đầu","payload":"GET_STARTED"})",
-       "postback:7012345678901234:1718000000321"},
+      {R"({"title":"Bắt đầu","payload":"GET_STARTED"})", "postback:7012345678901234:1718000000321"},
       {R"({"title":"Bắt đầu","payload":"GET_STARTED","mid":""})",
        "postback:7012345678901234:1718000000321"},
   }));
@@ -233,9 +247,8 @@ TEST_CASE("timestamps are read as ms numbers or strings, 10 digits meaning secon
       {R"("timestamp":[1],)", 1718000000500},
   }));
   CAPTURE(timestamp);
-  const std::string body =
-      Body(R"({"sender":{"id":"1"},"recipient":{"id":"2"},)" + timestamp +
-           R"("postback":{"payload":"P"}})");
+  const std::string body = Body(R"({"sender":{"id":"1"},"recipient":{"id":"2"},)" + timestamp +
+                                R"("postback":{"payload":"P"}})");
   const auto r = ParseMessengerWebhook(body, kOwnAppId);
   REQUIRE(r.ok());
   REQUIRE(r->events.size() == 1);
@@ -253,15 +266,18 @@ TEST_CASE("a missing event and entry time falls back to the epoch") {
 TEST_CASE("ids are read as strings or as integers without losing digits") {
   auto [sender, page, expected] = GENERATE(table<std::string, std::string, std::string>({
       {R"("7012345678901234")", R"("109876543210987")",
-       "text user=7012345678901234 to=109876543210987 id=m_1 at=1718000000321 type=message text=hi"},
+       "text user=7012345678901234 to=109876543210987 id=m_1 at=1718000000321 type=message "
+       "text=hi"},
       {"7012345678901234", "109876543210987",
-       "text user=7012345678901234 to=109876543210987 id=m_1 at=1718000000321 type=message text=hi"},
+       "text user=7012345678901234 to=109876543210987 id=m_1 at=1718000000321 type=message "
+       "text=hi"},
       {"18446744073709551615", "109876543210987",
        "text user=18446744073709551615 to=109876543210987 id=m_1 at=1718000000321 type=message "
        "text=hi"},
       // No entry id: the recipient names the page.
       {"7012345678901234", "null",
-       "text user=7012345678901234 to=109876543210987 id=m_1 at=1718000000321 type=message text=hi"},
+       "text user=7012345678901234 to=109876543210987 id=m_1 at=1718000000321 type=message "
+       "text=hi"},
       {"18446744073709551616", "109876543210987", "ignored: malformed:message"},
       {"7.012345678901234e15", "109876543210987", "ignored: malformed:message"},
       {R"("")", "109876543210987", "ignored: malformed:message"},
@@ -279,20 +295,31 @@ TEST_CASE("ids are read as strings or as integers without losing digits") {
 
 TEST_CASE("every attachment type is media unless the message also has text") {
   auto [message, expected_kind] = GENERATE(table<std::string, std::string>({
-      {R"({"mid":"m_1","attachments":[{"type":"image","payload":{"url":"https://x/1.jpg"}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"audio","payload":{"url":"https://x/1.mp4"}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"video","payload":{"url":"https://x/1.mp4"}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"file","payload":{"url":"https://x/1.pdf"}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"sticker","payload":{"url":"https://x/s.png","sticker_id":369239263222822}}]})", "media"},
-      {R"({"mid":"m_1","sticker_id":369239263222822,"attachments":[{"type":"image","payload":{"url":"https://x/s.png","sticker_id":369239263222822}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"location","payload":{"coordinates":{"lat":21.0,"long":105.8}}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"fallback","payload":{"url":"https://x"},"title":"Link"}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"reel","payload":{"url":"https://x","reel_video_id":1}}]})", "media"},
-      {R"({"mid":"m_1","attachments":[{"type":"ig_reel","payload":{"url":"https://x"}}]})", "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"image","payload":{"url":"https://x/1.jpg"}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"audio","payload":{"url":"https://x/1.mp4"}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"video","payload":{"url":"https://x/1.mp4"}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"file","payload":{"url":"https://x/1.pdf"}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"sticker","payload":{"url":"https://x/s.png","sticker_id":369239263222822}}]})",
+       "media"},
+      {R"({"mid":"m_1","sticker_id":369239263222822,"attachments":[{"type":"image","payload":{"url":"https://x/s.png","sticker_id":369239263222822}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"location","payload":{"coordinates":{"lat":21.0,"long":105.8}}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"fallback","payload":{"url":"https://x"},"title":"Link"}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"reel","payload":{"url":"https://x","reel_video_id":1}}]})",
+       "media"},
+      {R"({"mid":"m_1","attachments":[{"type":"ig_reel","payload":{"url":"https://x"}}]})",
+       "media"},
       {R"({"mid":"m_1","attachments":[{"type":"template","payload":{}}]})", "media"},
       {R"({"mid":"m_1","is_unsupported":true})", "media"},
       {R"({"mid":"m_1","text":""})", "media"},
-      {R"({"mid":"m_1","text":"xem ảnh","attachments":[{"type":"image","payload":{"url":"https://x/1.jpg"}}]})", "text"},
+      {R"({"mid":"m_1","text":"xem ảnh","attachments":[{"type":"image","payload":{"url":"https://x/1.jpg"}}]})",
+       "text"},
       {R"({"mid":"m_1","text":"trả lời","reply_to":{"mid":"m_0","is_self_reply":false}})", "text"},
   }));
   CAPTURE(message);
@@ -306,17 +333,23 @@ TEST_CASE("every attachment type is media unless the message also has text") {
 TEST_CASE("opt-ins and referrals greet, other event types are only counted") {
   auto [fields, expected] = GENERATE(table<std::string, std::string>({
       {R"("optin":{"ref":"landing"})",
-       "follow " + kPrefix + " id=optin:7012345678901234:1718000000321 at=1718000000321 type=optin payload=landing"},
+       "follow " + kPrefix +
+           " id=optin:7012345678901234:1718000000321 at=1718000000321 type=optin payload=landing"},
       {R"("referral":{"ref":"ads-bhyt","source":"ADS","type":"OPEN_THREAD"})",
-       "follow " + kPrefix + " id=referral:7012345678901234:1718000000321 at=1718000000321 type=referral payload=ads-bhyt"},
+       "follow " + kPrefix +
+           " id=referral:7012345678901234:1718000000321 at=1718000000321 type=referral "
+           "payload=ads-bhyt"},
       {R"("referral":{"source":"SHORTLINK"})",
-       "follow " + kPrefix + " id=referral:7012345678901234:1718000000321 at=1718000000321 type=referral"},
+       "follow " + kPrefix +
+           " id=referral:7012345678901234:1718000000321 at=1718000000321 type=referral"},
       {R"("delivery":{"mids":["m_1"],"watermark":1})", "ignored: delivery"},
       {R"("read":{"watermark":1})", "ignored: read"},
       {R"("reaction":{"mid":"m_1","action":"react","emoji":"❤"})", "ignored: reaction"},
-      {R"("pass_thread_control":{"new_owner_app_id":"1","metadata":"x"})", "ignored: pass_thread_control"},
+      {R"("pass_thread_control":{"new_owner_app_id":"1","metadata":"x"})",
+       "ignored: pass_thread_control"},
       {R"("take_thread_control":{"previous_owner_app_id":"1"})", "ignored: take_thread_control"},
-      {R"("request_thread_control":{"requested_owner_app_id":1})", "ignored: request_thread_control"},
+      {R"("request_thread_control":{"requested_owner_app_id":1})",
+       "ignored: request_thread_control"},
       {R"("Some Future-Type!":{})", "ignored: some?future?type?"},
       {R"("optin":{"type":"one_time_notif_req"},"message":{"mid":"m_1","text":"hi"})",
        "text " + kPrefix + " id=m_1 at=1718000000321 type=message text=hi"},
@@ -332,11 +365,11 @@ TEST_CASE("a checkbox opt-in without a PSID is skipped") {
 }
 
 TEST_CASE("malformed Messenger bodies get a pinned result and never an exception") {
-  const std::string deep_entry = R"({"object":"page","entry":)" + std::string(20000, '[') +
-                                 std::string(20000, ']') + "}";
+  const std::string deep_entry =
+      R"({"object":"page","entry":)" + std::string(20000, '[') + std::string(20000, ']') + "}";
   const std::string deep_attachments =
-      Body(Event(R"("message":{"mid":"m_1","text":"hi","attachments":)" +
-                 std::string(20000, '[') + std::string(20000, ']') + "}"));
+      Body(Event(R"("message":{"mid":"m_1","text":"hi","attachments":)" + std::string(20000, '[') +
+                 std::string(20000, ']') + "}"));
   auto [what, body, expected] = GENERATE_COPY(table<std::string, std::string, std::string>({
       {"empty body", "", "error: malformed JSON"},
       {"not JSON", "hello", "error: malformed JSON"},
@@ -378,7 +411,8 @@ TEST_CASE("malformed Messenger bodies get a pinned result and never an exception
       {"is_echo a string", Body(Event(R"("message":{"is_echo":"true","mid":"m_1","text":"hi"})")),
        "ignored: malformed:message"},
       {"echo to nobody but the page",
-       Body(R"({"sender":{"id":"109876543210987"},"recipient":{"id":"109876543210987"},"message":{"is_echo":true,"text":"x"}})"),
+       Body(
+           R"({"sender":{"id":"109876543210987"},"recipient":{"id":"109876543210987"},"message":{"is_echo":true,"text":"x"}})"),
        "ignored: malformed:message"},
       {"quick reply without payload", Body(Event(R"("message":{"text":"hi","quick_reply":{}})")),
        "ignored: malformed:message"},
@@ -394,11 +428,12 @@ TEST_CASE("malformed Messenger bodies get a pinned result and never an exception
       {"postback title a number", Body(Event(R"("postback":{"payload":"P","title":1})")),
        "ignored: malformed:postback"},
       {"postback an array", Body(Event(R"("postback":["P"])")), "ignored: malformed:postback"},
-      {"mid of a wrong type is replaced",
-       Body(Event(R"("message":{"mid":{"x":1},"text":"hi"})")),
-       "text " + kPrefix + " id=message:7012345678901234:1718000000321 at=1718000000321 type=message text=hi"},
+      {"mid of a wrong type is replaced", Body(Event(R"("message":{"mid":{"x":1},"text":"hi"})")),
+       "text " + kPrefix +
+           " id=message:7012345678901234:1718000000321 at=1718000000321 type=message text=hi"},
       {"text with a NUL escape", Body(Event(R"("message":{"mid":"m_1","text":"a\u0000b"})")),
-       "text " + kPrefix + " id=m_1 at=1718000000321 type=message text=a" + std::string(1, '\0') + "b"},
+       "text " + kPrefix + " id=m_1 at=1718000000321 type=message text=a" + std::string(1, '\0') +
+           "b"},
       {"deeply nested entry list", deep_entry, "ignored: malformed:entry"},
       {"deeply nested attachments", deep_attachments,
        "text " + kPrefix + " id=m_1 at=1718000000321 type=message text=hi"},
@@ -423,18 +458,30 @@ void Pointers(const json& j, const json::json_pointer& at, std::vector<json::jso
 
 json RandomValue(std::mt19937& rng) {
   switch (rng() % 12) {
-    case 0: return nullptr;
-    case 1: return true;
-    case 2: return -1;
-    case 3: return 18446744073709551615ULL;
-    case 4: return 1e300;
-    case 5: return "";
-    case 6: return "x";
-    case 7: return json::array();
-    case 8: return json::object();
-    case 9: return json::array({1, "a", nullptr});
-    case 10: return {{"id", "1"}, {"payload", 2}};
-    default: return "1718000000123";
+    case 0:
+      return nullptr;
+    case 1:
+      return true;
+    case 2:
+      return -1;
+    case 3:
+      return 18446744073709551615ULL;
+    case 4:
+      return 1e300;
+    case 5:
+      return "";
+    case 6:
+      return "x";
+    case 7:
+      return json::array();
+    case 8:
+      return json::object();
+    case 9:
+      return json::array({1, "a", nullptr});
+    case 10:
+      return {{"id", "1"}, {"payload", 2}};
+    default:
+      return "1718000000123";
   }
 }
 
@@ -445,10 +492,18 @@ std::string MutateBytes(std::string s, std::mt19937& rng) {
   for (int i = 0; i < edits && !s.empty(); ++i) {
     const size_t pos = rng() % s.size();
     switch (rng() % 4) {
-      case 0: s[pos] = static_cast<char>(rng() % 256); break;
-      case 1: s.erase(pos, 1 + rng() % 16); break;
-      case 2: s.insert(pos, s.substr(pos, 1 + rng() % 32)); break;
-      default: s.insert(pos, 1, kNoise[rng() % (sizeof(kNoise) - 1)]); break;
+      case 0:
+        s[pos] = static_cast<char>(rng() % 256);
+        break;
+      case 1:
+        s.erase(pos, 1 + rng() % 16);
+        break;
+      case 2:
+        s.insert(pos, s.substr(pos, 1 + rng() % 32));
+        break;
+      default:
+        s.insert(pos, 1, kNoise[rng() % (sizeof(kNoise) - 1)]);
+        break;
     }
   }
   return s;

@@ -24,7 +24,11 @@ bool IsValidUtf8(const std::string& s) {
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return false;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -40,26 +44,32 @@ std::string Repeat(const std::string& s, size_t n) {
   return out;
 }
 
-const std::string kNfcE = "\xe1\xbb\x87";          // ệ, U+1EC7
-const std::string kNfdE = "e\xcc\xa3\xcc\x82";     // e + U+0323 + U+0302
-const std::string kFamily = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";
+const std::string kNfcE = "\xe1\xbb\x87";       // ệ, U+1EC7
+const std::string kNfdE = "e\xcc\xa3\xcc\x82";  // e + U+0323 + U+0302
+const std::string kFamily =
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";
 const std::string kFlagVn = "\xf0\x9f\x87\xbb\xf0\x9f\x87\xb3";
 
 // A real answer of about 2,500 characters: seven paragraphs, lists inside.
 const std::vector<std::string> kAnswer = {
     "Dạ, điểm khác nhau chính giữa BHXH bắt buộc và BHXH tự nguyện:\n- Người tham gia: BHXH bắt "
-    "buộc dành cho người luật quy định phải đóng, ví dụ người làm việc theo hợp đồng lao động. BHXH "
-    "tự nguyện dành cho người từ đủ 15 tuổi không thuộc diện bắt buộc.\n- Cách đóng: BHXH tự nguyện "
-    "được tự chọn mức thu nhập và cách đóng; Nhà nước hỗ trợ một phần tiền đóng.\n- Chế độ: BHXH tự "
+    "buộc dành cho người luật quy định phải đóng, ví dụ người làm việc theo hợp đồng lao động. "
+    "BHXH "
+    "tự nguyện dành cho người từ đủ 15 tuổi không thuộc diện bắt buộc.\n- Cách đóng: BHXH tự "
+    "nguyện "
+    "được tự chọn mức thu nhập và cách đóng; Nhà nước hỗ trợ một phần tiền đóng.\n- Chế độ: BHXH "
+    "tự "
     "nguyện có lương hưu, tử tuất, trợ cấp thai sản 2.000.000 đồng mỗi con, bảo hiểm tai nạn lao "
     "động theo Luật An toàn, vệ sinh lao động; không có chế độ ốm đau. Trợ cấp tuất hằng tháng chỉ "
     "có khi người mất có từ đủ 15 năm đóng BHXH bắt buộc.",
     "Cách tính tỷ lệ lương hưu của hai loại giống nhau. Người đang đóng BHXH bắt buộc thì không "
     "tham gia BHXH tự nguyện cùng lúc.",
-    "Ngoài trợ cấp mai táng, thân nhân được trợ cấp tuất một lần:\n- Người mất đang tham gia hoặc đã "
+    "Ngoài trợ cấp mai táng, thân nhân được trợ cấp tuất một lần:\n- Người mất đang tham gia hoặc "
+    "đã "
     "bảo lưu: mỗi năm đóng được 1,5 lần bình quân thu nhập tháng đóng BHXH (các năm trước 2014) và "
     "2 lần (các năm từ 2014). Nếu đóng dưới 60 tháng thì bằng số tiền đã đóng.\n- Người mất đang "
-    "hưởng lương hưu: mất trong 2 tháng đầu hưởng thì được 48 tháng lương hưu; mất muộn hơn thì mỗi "
+    "hưởng lương hưu: mất trong 2 tháng đầu hưởng thì được 48 tháng lương hưu; mất muộn hơn thì "
+    "mỗi "
     "tháng giảm 0,5 tháng, thấp nhất 3 tháng lương hưu.",
     "Hồ sơ nộp trong 90 ngày kể từ ngày mất; BHXH giải quyết trong 10 ngày làm việc. Giấy tờ cần "
     "nộp, anh/chị hỏi BHXH cơ sở Sơn Hà hoặc gọi 1900 9068.",
@@ -73,8 +83,10 @@ const std::vector<std::string> kAnswer = {
     "đi đóng bằng 40% mức đóng của người thứ nhất. Việc giảm trừ mức đóng được thực hiện khi các "
     "thành viên tham gia trong cùng năm tài chính. Nếu đóng chậm, thẻ BHYT sẽ bị gián đoạn và chỉ "
     "có giá trị sử dụng sau 30 ngày kể từ ngày đóng tiếp, trừ trẻ em dưới 6 tuổi.",
-    "Người bắt đầu đóng từ ngày 01/7/2025 thì chỉ vì nghỉ đóng sẽ không được nhận một lần. Nhận một "
-    "lần thì thời gian đó không còn được tính để hưởng lương hưu. Anh/chị nên hỏi kỹ BHXH cơ sở Sơn "
+    "Người bắt đầu đóng từ ngày 01/7/2025 thì chỉ vì nghỉ đóng sẽ không được nhận một lần. Nhận "
+    "một "
+    "lần thì thời gian đó không còn được tính để hưởng lương hưu. Anh/chị nên hỏi kỹ BHXH cơ sở "
+    "Sơn "
     "Hà trước khi quyết định.",
     "Anh/chị có thể gõ 'đăng ký' để cán bộ thu gọi lại tư vấn, hoặc gõ 'menu' để xem các chủ đề "
     "khác.",
@@ -94,18 +106,33 @@ TEST_CASE("texts split at paragraph, then line, then sentence end, then space") 
       {"only blanks", " \n\n\t ", 10, {}},
       {"short text, blanks trimmed", "  Xin chào  ", 20, {"Xin chào"}},
       {"paragraph", "Đoạn một.\n\nĐoạn hai dài.", 20, {"Đoạn một.", "Đoạn hai dài."}},
-      {"paragraph before a later line or sentence", "Một.\n\nHai. Ba\nBốn năm", 16,
+      {"paragraph before a later line or sentence",
+       "Một.\n\nHai. Ba\nBốn năm",
+       16,
        {"Một.", "Hai. Ba\nBốn năm"}},
       {"last line that fits", "Dòng một\nDòng hai\nDòng ba", 18, {"Dòng một\nDòng hai", "Dòng ba"}},
-      {"sentence ends", "Câu một. Câu hai? Câu ba! Câu bốn.", 20,
+      {"sentence ends",
+       "Câu một. Câu hai? Câu ba! Câu bốn.",
+       20,
        {"Câu một. Câu hai?", "Câu ba! Câu bốn."}},
       {"a dot inside a word is no sentence end", "v1.2.3 abc", 8, {"v1.2.3", "abc"}},
       {"spaces", "một hai ba bốn năm sáu", 10, {"một hai ba", "bốn năm", "sáu"}},
       {"a tab is a space", "a\tb", 2, {"a", "b"}},
-      {"a no-break space is not", "a\xc2\xa0" "b c", 3, {"a\xc2\xa0" "b", "c"}},
+      {"a no-break space is not",
+       "a\xc2\xa0"
+       "b c",
+       3,
+       {"a\xc2\xa0"
+        "b",
+        "c"}},
       {"CRLF lines", "Một\r\n\r\nHai", 5, {"Một", "Hai"}},
       {"a zero limit is one code point", "abc", 0, {"a", "b", "c"}},
-      {"invalid UTF-8 is replaced", "a\xff" "b", 10, {"a\xef\xbf\xbd" "b"}},
+      {"invalid UTF-8 is replaced",
+       "a\xff"
+       "b",
+       10,
+       {"a\xef\xbf\xbd"
+        "b"}},
       {"a word longer than the limit is cut", "xin chàoooooo", 6, {"xin", "chàooo", "ooo"}},
   }));
   CAPTURE(what, text, max);
@@ -156,7 +183,10 @@ TEST_CASE("a 2500-character Vietnamese answer splits at the last paragraph that 
 TEST_CASE("NFD input is counted and sent as NFC") {
   const std::string nfd = Repeat(kNfdE, 2000);  // 6000 code points before NFC
   CHECK(SplitMessageText(nfd, 2000) == Pieces{Repeat(kNfcE, 2000)});
-  CHECK(SplitMessageText("Ho" "a\xcc\x80" " b", 20) == Pieces{"Ho\xc3\xa0 b"});  // Hoà
+  CHECK(SplitMessageText("Ho"
+                         "a\xcc\x80"
+                         " b",
+                         20) == Pieces{"Ho\xc3\xa0 b"});  // Hoà
 }
 
 TEST_CASE("a giant word is cut hard, never inside a UTF-8 sequence") {
@@ -184,10 +214,12 @@ TEST_CASE("a Messenger reply carries its choices as quick replies") {
   const auto bodies = RenderMessenger(
       "7012345678901234",
       {Reply{"Anh/chị cần gì ạ?", {{"Lương hưu", "MENU:luong-huu"}, {"BHYT", "MENU:bhyt"}}}});
-  CHECK(bodies == Pieces{
-      R"({"message":{"quick_replies":[{"content_type":"text","payload":"MENU:luong-huu","title":"Lương hưu"},)"
-      R"({"content_type":"text","payload":"MENU:bhyt","title":"BHYT"}],"text":"Anh/chị cần gì ạ?"},)"
-      R"("messaging_type":"RESPONSE","recipient":{"id":"7012345678901234"}})"});
+  CHECK(
+      bodies ==
+      Pieces{
+          R"({"message":{"quick_replies":[{"content_type":"text","payload":"MENU:luong-huu","title":"Lương hưu"},)"
+          R"({"content_type":"text","payload":"MENU:bhyt","title":"BHYT"}],"text":"Anh/chị cần gì ạ?"},)"
+          R"("messaging_type":"RESPONSE","recipient":{"id":"7012345678901234"}})"});
 }
 
 TEST_CASE("a Messenger reply without choices is plain text, and an empty reply sends nothing") {
@@ -199,12 +231,15 @@ TEST_CASE("a Messenger reply without choices is plain text, and an empty reply s
 TEST_CASE("quick-reply titles over 20 characters are numbered and listed in full in the text") {
   auto [title, shown, listed] = GENERATE(table<std::string, std::string, std::string>({
       {"Mức đóng BHYT hộ gia đình", "1. Mức đóng BHYT hộ…", "1) Mức đóng BHYT hộ gia đình"},
-      {"Đúng hai mươi ký tự!", "Đúng hai mươi ký tự!", ""},                 // 20
-      {"Đúng hai mươi mốt ký", "Đúng hai mươi mốt ký", ""},                 // 20
+      {"Đúng hai mươi ký tự!", "Đúng hai mươi ký tự!", ""},                          // 20
+      {"Đúng hai mươi mốt ký", "Đúng hai mươi mốt ký", ""},                          // 20
       {"Hai mươi mốt ký tự!!!", "1. Hai mươi mốt ký…", "1) Hai mươi mốt ký tự!!!"},  // 21
       {"Chế độ thai sản khi sinh con", "1. Chế độ thai sản…", "1) Chế độ thai sản khi sinh con"},
       {"  Lương hưu  ", "Lương hưu", ""},
-      {"Ho" "a\xcc\x80" " giải", "Ho\xc3\xa0 giải", ""},
+      {"Ho"
+       "a\xcc\x80"
+       " giải",
+       "Ho\xc3\xa0 giải", ""},
       {"", "1", ""},
   }));
   CAPTURE(title);
@@ -220,10 +255,11 @@ TEST_CASE("quick-reply titles over 20 characters are numbered and listed in full
 
 TEST_CASE("choices beyond 13 or with an unusable payload are only listed, numbered, in the text") {
   std::vector<Choice> choices;
-  for (int i = 1; i <= 15; ++i) choices.push_back({"Mục " + std::to_string(i), "P" + std::to_string(i)});
-  choices[2].payload = "";                                   // 3: no payload
+  for (int i = 1; i <= 15; ++i)
+    choices.push_back({"Mục " + std::to_string(i), "P" + std::to_string(i)});
+  choices[2].payload = "";                      // 3: no payload
   choices[3].payload = std::string(1000, 'x');  // 4: 1000 bytes
-  choices[4].payload = Repeat(kNfcE, 334);                   // 5: 334 characters, 1002 bytes
+  choices[4].payload = Repeat(kNfcE, 334);      // 5: 334 characters, 1002 bytes
   const auto bodies = RenderMessenger("1", {Reply{"Chọn:", choices}});
   REQUIRE(bodies.size() == 1);
   const json message = json::parse(bodies[0])["message"];
@@ -241,7 +277,8 @@ TEST_CASE("choices beyond 13 or with an unusable payload are only listed, number
 
 TEST_CASE("thirteen good choices all become quick replies") {
   std::vector<Choice> choices;
-  for (int i = 1; i <= 13; ++i) choices.push_back({"Mục " + std::to_string(i), "P" + std::to_string(i)});
+  for (int i = 1; i <= 13; ++i)
+    choices.push_back({"Mục " + std::to_string(i), "P" + std::to_string(i)});
   const json message = json::parse(RenderMessenger("1", {Reply{"Chọn:", choices}})[0])["message"];
   CHECK(message["quick_replies"].size() == 13);
   CHECK(message["quick_replies"][12]["title"] == "Mục 13");
@@ -289,10 +326,13 @@ TEST_CASE("the typing indicator is a sender action alone") {
 }
 
 TEST_CASE("Zalo replies list their choices as numbered lines with a hint") {
-  CHECK(RenderZalo("246845883529197922",
-                   {Reply{"Anh/chị cần gì ạ?", {{"Lương hưu", "P1"}, {"Mức đóng BHYT hộ gia đình", "P2"}}}}) ==
-        Pieces{R"({"message":{"text":"Anh/chị cần gì ạ?\n\n1) Lương hưu\n2) Mức đóng BHYT hộ gia đình\n)"
-               R"(Anh/chị gõ số thứ tự (1, 2, 3…) để chọn."},"recipient":{"user_id":"246845883529197922"}})"});
+  CHECK(
+      RenderZalo("246845883529197922",
+                 {Reply{"Anh/chị cần gì ạ?",
+                        {{"Lương hưu", "P1"}, {"Mức đóng BHYT hộ gia đình", "P2"}}}}) ==
+      Pieces{
+          R"({"message":{"text":"Anh/chị cần gì ạ?\n\n1) Lương hưu\n2) Mức đóng BHYT hộ gia đình\n)"
+          R"(Anh/chị gõ số thứ tự (1, 2, 3…) để chọn."},"recipient":{"user_id":"246845883529197922"}})"});
   CHECK(RenderZalo("u", {Reply{"Dạ.", {}}}) ==
         Pieces{R"({"message":{"text":"Dạ."},"recipient":{"user_id":"u"}})"});
   CHECK(json::parse(RenderZalo("u", {Reply{"", {{"A", "P"}}}})[0])["message"]["text"] ==

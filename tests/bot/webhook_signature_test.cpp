@@ -87,8 +87,7 @@ TEST_CASE("every test vector header gets the verdict the vector file expects") {
       CAPTURE(name, value);
       if (c["platform"] == "zalo_oa") {
         REQUIRE(name == "X-ZEvent-Signature");
-        CHECK(VerifyZaloSignature(body, value, c["app_id"].get<std::string>(), secret) ==
-              expected);
+        CHECK(VerifyZaloSignature(body, value, c["app_id"].get<std::string>(), secret) == expected);
       } else if (name == "X-Hub-Signature-256") {
         CHECK(VerifyMessengerSignature(body, value, "", secret) == expected);
       } else {
@@ -127,7 +126,8 @@ TEST_CASE("the digest helpers reproduce the vectors' digests and the RFC known a
   for (const json& c : vectors["cases"]) {
     const std::string id = c["id"].get<std::string>();
     CAPTURE(id);
-    const std::string signed_file = c.contains("signed_body_file") ? "signed_body_file" : "body_file";
+    const std::string signed_file =
+        c.contains("signed_body_file") ? "signed_body_file" : "body_file";
     const std::string signed_body = VerifiedBody(c, signed_file);
     const std::string secret = c.value("signed_with_secret", c["secret"].get<std::string>());
     for (const json& h : c["headers"]) {
@@ -162,30 +162,31 @@ TEST_CASE("Messenger signature headers are checked strictly, hex in either case"
   const std::string body = R"({"object":"page","entry":[]})";
   const std::string hex256 = HmacSha256Hex(kAppSecret, body);
   const std::string hex1 = HmacSha1Hex(kAppSecret, body);
-  auto [what, sig256, sig1, expected] = GENERATE_COPY(table<std::string, std::string, std::string, bool>({
-      {"correct sha256", "sha256=" + hex256, "", true},
-      {"uppercase hex accepted", "sha256=" + Upper(hex256), "", true},
-      {"surrounding blanks ignored", " \tsha256=" + hex256 + " ", "", true},
-      {"both headers empty", "", "", false},
-      {"blank header", "   ", "", false},
-      {"prefix only", "sha256=", "", false},
-      {"missing prefix", hex256, "", false},
-      {"uppercase prefix", "SHA256=" + hex256, "", false},
-      {"sha1 prefix on the -256 header", "sha1=" + hex256, "", false},
-      {"space after the prefix", "sha256= " + hex256, "", false},
-      {"truncated hex", "sha256=" + hex256.substr(0, 63), "", false},
-      {"one extra hex digit", "sha256=" + hex256 + "0", "", false},
-      {"non-hex digit", "sha256=" + hex256.substr(0, 63) + "g", "", false},
-      {"digest of another body", "sha256=" + HmacSha256Hex(kAppSecret, body + " "), "", false},
-      {"sha1 digest in the -256 header", "sha256=" + hex1, "", false},
-      {"legacy sha1 alone", "", "sha1=" + hex1, true},
-      {"legacy sha1 uppercase", "", "sha1=" + Upper(hex1), true},
-      {"legacy sha1 without prefix", "", hex1, false},
-      {"legacy sha1 with the sha256 prefix", "", "sha256=" + hex1, false},
-      {"legacy sha1 truncated", "", "sha1=" + hex1.substr(0, 39), false},
-      {"wrong -256 with a right sha1", "sha256=" + std::string(64, '0'), "sha1=" + hex1, false},
-      {"malformed -256 with a right sha1", "sha256", "sha1=" + hex1, false},
-  }));
+  auto [what, sig256, sig1, expected] =
+      GENERATE_COPY(table<std::string, std::string, std::string, bool>({
+          {"correct sha256", "sha256=" + hex256, "", true},
+          {"uppercase hex accepted", "sha256=" + Upper(hex256), "", true},
+          {"surrounding blanks ignored", " \tsha256=" + hex256 + " ", "", true},
+          {"both headers empty", "", "", false},
+          {"blank header", "   ", "", false},
+          {"prefix only", "sha256=", "", false},
+          {"missing prefix", hex256, "", false},
+          {"uppercase prefix", "SHA256=" + hex256, "", false},
+          {"sha1 prefix on the -256 header", "sha1=" + hex256, "", false},
+          {"space after the prefix", "sha256= " + hex256, "", false},
+          {"truncated hex", "sha256=" + hex256.substr(0, 63), "", false},
+          {"one extra hex digit", "sha256=" + hex256 + "0", "", false},
+          {"non-hex digit", "sha256=" + hex256.substr(0, 63) + "g", "", false},
+          {"digest of another body", "sha256=" + HmacSha256Hex(kAppSecret, body + " "), "", false},
+          {"sha1 digest in the -256 header", "sha256=" + hex1, "", false},
+          {"legacy sha1 alone", "", "sha1=" + hex1, true},
+          {"legacy sha1 uppercase", "", "sha1=" + Upper(hex1), true},
+          {"legacy sha1 without prefix", "", hex1, false},
+          {"legacy sha1 with the sha256 prefix", "", "sha256=" + hex1, false},
+          {"legacy sha1 truncated", "", "sha1=" + hex1.substr(0, 39), false},
+          {"wrong -256 with a right sha1", "sha256=" + std::string(64, '0'), "sha1=" + hex1, false},
+          {"malformed -256 with a right sha1", "sha256", "sha1=" + hex1, false},
+      }));
   CAPTURE(what, sig256, sig1);
   CHECK(VerifyMessengerSignature(body, sig256, sig1, kAppSecret) == expected);
 }
@@ -194,10 +195,10 @@ TEST_CASE("an empty secret or app id never verifies, even against a digest made 
   const std::string body = R"({"timestamp":"1718000000123"})";
   CHECK_FALSE(VerifyMessengerSignature(body, "sha256=" + HmacSha256Hex("", body), "", ""));
   CHECK_FALSE(VerifyMessengerSignature(body, "", "sha1=" + HmacSha1Hex("", body), ""));
-  CHECK_FALSE(VerifyZaloSignature(body, Sha256Hex(kZaloAppId + body + "1718000000123"),
-                                  kZaloAppId, ""));
-  CHECK_FALSE(VerifyZaloSignature(body, Sha256Hex(body + "1718000000123" + kZaloSecret), "",
-                                  kZaloSecret));
+  CHECK_FALSE(
+      VerifyZaloSignature(body, Sha256Hex(kZaloAppId + body + "1718000000123"), kZaloAppId, ""));
+  CHECK_FALSE(
+      VerifyZaloSignature(body, Sha256Hex(body + "1718000000123" + kZaloSecret), "", kZaloSecret));
 }
 
 TEST_CASE("Zalo signature headers accept mac=<hex> and bare hex, and nothing looser") {

@@ -25,16 +25,26 @@ std::string ReadBinary(const std::string& path) {
 
 const char* KindName(ChannelEventKind k) {
   switch (k) {
-    case ChannelEventKind::kText: return "text";
-    case ChannelEventKind::kPayload: return "payload";
-    case ChannelEventKind::kMedia: return "media";
-    case ChannelEventKind::kFollow: return "follow";
-    case ChannelEventKind::kUnfollow: return "unfollow";
-    case ChannelEventKind::kUserInfo: return "user_info";
-    case ChannelEventKind::kHumanReply: return "human_reply";
-    case ChannelEventKind::kWithdraw: return "withdraw";
-    case ChannelEventKind::kStandby: return "standby";
-    case ChannelEventKind::kEcho: return "echo";
+    case ChannelEventKind::kText:
+      return "text";
+    case ChannelEventKind::kPayload:
+      return "payload";
+    case ChannelEventKind::kMedia:
+      return "media";
+    case ChannelEventKind::kFollow:
+      return "follow";
+    case ChannelEventKind::kUnfollow:
+      return "unfollow";
+    case ChannelEventKind::kUserInfo:
+      return "user_info";
+    case ChannelEventKind::kHumanReply:
+      return "human_reply";
+    case ChannelEventKind::kWithdraw:
+      return "withdraw";
+    case ChannelEventKind::kStandby:
+      return "standby";
+    case ChannelEventKind::kEcho:
+      return "echo";
   }
   return "?";
 }
@@ -115,10 +125,10 @@ TEST_CASE("every Zalo test vector body parses to its expected event") {
        "human_reply " + kUserToOa +
            " id=a1b2c3d4e5f607182930 at=1718000300000 type=oa_send_text"
            " text=Chào anh/chị, cán bộ BHXH đã nhận câu hỏi và sẽ trả lời trong giờ hành chính."},
-      {"zalo/body-5.json",
-       "text " + kUserToOa +
-           " id=e5f6a7b8c9d0e1f2a3b4 at=1718000400001 type=user_send_text"
-           " text=Cảm ơn cán bộ ạ 🙏👍 Chúc một ngày tốt lành 🇻🇳😊 👨‍👩‍👧"},
+      {"zalo/body-5.json", "text " + kUserToOa +
+                               " id=e5f6a7b8c9d0e1f2a3b4 at=1718000400001 type=user_send_text"
+                               " text=Cảm ơn cán bộ ạ 🙏👍 Chúc một ngày tốt lành 🇻🇳😊 "
+                               "👨‍👩‍👧"},
       {"zalo/body-6.json", "text " + kUserToOa +
                                " id=f0e1d2c3b4a596870605 at=1718000500002 type=user_send_text"
                                " text=Cho em hỏi thủ tục đăng ký BHYT cho con dưới 6 tuổi ạ?"},
@@ -128,7 +138,8 @@ TEST_CASE("every Zalo test vector body parses to its expected event") {
            " text=Cho em hỏi thủ tục đăng ký BHYT cho con dưới 6 tuổi ạ?"},
       {"zalo/body-7.json", "text " + kUserToOa +
                                " id=0a1b2c3d4e5f60718293 at=1718000600003 type=user_send_text"
-                               " text=" + Body7Text()},
+                               " text=" +
+                               Body7Text()},
       {"zalo/body-8.json", "media " + kUserToOa +
                                " id=1c2d3e4f5a6b7c8d9e0f at=1718000700004 type=user_send_image"
                                " text=Ảnh chụp thẻ BHYT"},
@@ -149,26 +160,35 @@ TEST_CASE("an OA message typed by an admin pauses the bot and one sent by the AP
   for (const std::string name : {"oa_send_text", "oa_send_image", "oa_send_gif", "oa_send_list",
                                  "oa_send_file", "oa_send_sticker"}) {
     CAPTURE(name);
-    const std::string body = R"({"app_id":"1","sender":)" + sender +
-                             R"(,"recipient":{"id":"246845883529197922"},"event_name":")" + name +
-                             R"(","message":{"msg_id":"m1","text":"Dạ"},"timestamp":"1718000300000"})";
-    CHECK(Summary(ParseZaloWebhook(body)) == expected + " " + kUserToOa +
-                                                 " id=m1 at=1718000300000 type=" + name +
-                                                 " text=Dạ");
+    const std::string body =
+        R"({"app_id":"1","sender":)" + sender +
+        R"(,"recipient":{"id":"246845883529197922"},"event_name":")" + name +
+        R"(","message":{"msg_id":"m1","text":"Dạ"},"timestamp":"1718000300000"})";
+    CHECK(Summary(ParseZaloWebhook(body)) ==
+          expected + " " + kUserToOa + " id=m1 at=1718000300000 type=" + name + " text=Dạ");
   }
 }
 
 TEST_CASE("every user media event is media") {
   auto [name, message] = GENERATE(table<std::string, std::string>({
-      {"user_send_image", R"({"msg_id":"m1","attachments":[{"type":"image","payload":{"thumbnail":"https://t","url":"https://u"}}]})"},
-      {"user_send_gif", R"({"msg_id":"m1","attachments":[{"type":"gif","payload":{"thumbnail":"https://t","url":"https://u"}}]})"},
-      {"user_send_link", R"({"msg_id":"m1","attachments":[{"type":"link","payload":{"thumbnail":"https://t","description":"d","url":"https://u"}}]})"},
-      {"user_send_audio", R"({"msg_id":"m1","attachments":[{"type":"audio","payload":{"url":"https://u.amr"}}]})"},
-      {"user_send_video", R"({"msg_id":"m1","attachments":[{"type":"video","payload":{"url":"https://u","thumbnail":"https://t","description":"d"}}]})"},
-      {"user_send_sticker", R"({"msg_id":"m1","attachments":[{"type":"sticker","payload":{"url":"https://u","id":"s1"}}]})"},
-      {"user_send_location", R"({"msg_id":"m1","attachments":[{"type":"location","payload":{"coordinates":{"latitude":"21.0","longitude":"105.8"}}}]})"},
-      {"user_send_file", R"({"msg_id":"m1","attachments":[{"type":"file","payload":{"size":"12","name":"a.pdf","checksum":"c","type":"pdf","url":"https://u"}}]})"},
-      {"user_send_business_card", R"({"msg_id":"m1","attachments":[{"type":"business_card","payload":{"thumbnail":"https://t","description":"{\"phone\":\"0912\"}"}}]})"},
+      {"user_send_image",
+       R"({"msg_id":"m1","attachments":[{"type":"image","payload":{"thumbnail":"https://t","url":"https://u"}}]})"},
+      {"user_send_gif",
+       R"({"msg_id":"m1","attachments":[{"type":"gif","payload":{"thumbnail":"https://t","url":"https://u"}}]})"},
+      {"user_send_link",
+       R"({"msg_id":"m1","attachments":[{"type":"link","payload":{"thumbnail":"https://t","description":"d","url":"https://u"}}]})"},
+      {"user_send_audio",
+       R"({"msg_id":"m1","attachments":[{"type":"audio","payload":{"url":"https://u.amr"}}]})"},
+      {"user_send_video",
+       R"({"msg_id":"m1","attachments":[{"type":"video","payload":{"url":"https://u","thumbnail":"https://t","description":"d"}}]})"},
+      {"user_send_sticker",
+       R"({"msg_id":"m1","attachments":[{"type":"sticker","payload":{"url":"https://u","id":"s1"}}]})"},
+      {"user_send_location",
+       R"({"msg_id":"m1","attachments":[{"type":"location","payload":{"coordinates":{"latitude":"21.0","longitude":"105.8"}}}]})"},
+      {"user_send_file",
+       R"({"msg_id":"m1","attachments":[{"type":"file","payload":{"size":"12","name":"a.pdf","checksum":"c","type":"pdf","url":"https://u"}}]})"},
+      {"user_send_business_card",
+       R"({"msg_id":"m1","attachments":[{"type":"business_card","payload":{"thumbnail":"https://t","description":"{\"phone\":\"0912\"}"}}]})"},
   }));
   CAPTURE(name);
   CHECK(Summary(ParseZaloWebhook(UserEvent(name, R"("message":)" + message + ","))) ==
@@ -178,7 +198,8 @@ TEST_CASE("every user media event is media") {
 TEST_CASE("follow, chat-now, unfollow and withdraw events name the user in their own fields") {
   auto [body, expected] = GENERATE(table<std::string, std::string>({
       {R"({"oa_id":"388613280878808645","follower":{"id":"246845883529197922"},"event_name":"follow","source":"message_invite","timestamp":"1718000100456"})",
-       "follow " + kUserToOa + " id=follow:" + kUser + ":1718000100456 at=1718000100456 type=follow"},
+       "follow " + kUserToOa + " id=follow:" + kUser +
+           ":1718000100456 at=1718000100456 type=follow"},
       {R"({"oa_id":"388613280878808645","follower":{"id":"246845883529197922"},"event_name":"unfollow","timestamp":"1718000100456"})",
        "unfollow " + kUserToOa + " id=unfollow:" + kUser +
            ":1718000100456 at=1718000100456 type=unfollow"},
@@ -194,7 +215,8 @@ TEST_CASE("follow, chat-now, unfollow and withdraw events name the user in their
       {R"({"oa_id":"388613280878808645","event_name":"follow","timestamp":"1718000100456"})",
        "ignored: malformed:follow"},
       {R"({"follower":{"id":"246845883529197922"},"event_name":"follow","timestamp":"1718000100456"})",
-       "follow user=" + kUser + " to= id=follow:" + kUser + ":1718000100456 at=1718000100456 type=follow"},
+       "follow user=" + kUser + " to= id=follow:" + kUser +
+           ":1718000100456 at=1718000100456 type=follow"},
   }));
   CAPTURE(body);
   CHECK(Summary(ParseZaloWebhook(body)) == expected);
@@ -241,18 +263,22 @@ TEST_CASE("timestamps and ids are read as strings or numbers without losing digi
       // The docs' own example has a 12-digit timestamp: still milliseconds.
       {R"("246845883529197922")", R"("154390853474")",
        "text " + kUserToOa + " id=m1 at=154390853474 type=user_send_text text=hỏi"},
-      {R"("246845883529197922")", "1.5", "text " + kUserToOa + " id=m1 at=0 type=user_send_text text=hỏi"},
-      {R"("246845883529197922")", R"("soon")", "text " + kUserToOa + " id=m1 at=0 type=user_send_text text=hỏi"},
-      {R"("246845883529197922")", "null", "text " + kUserToOa + " id=m1 at=0 type=user_send_text text=hỏi"},
+      {R"("246845883529197922")", "1.5",
+       "text " + kUserToOa + " id=m1 at=0 type=user_send_text text=hỏi"},
+      {R"("246845883529197922")", R"("soon")",
+       "text " + kUserToOa + " id=m1 at=0 type=user_send_text text=hỏi"},
+      {R"("246845883529197922")", "null",
+       "text " + kUserToOa + " id=m1 at=0 type=user_send_text text=hỏi"},
       {"18446744073709551616", R"("1718000000123")", "ignored: malformed:user_send_text"},
       {"2.46845883529197922e17", R"("1718000000123")", "ignored: malformed:user_send_text"},
       {R"("")", R"("1718000000123")", "ignored: malformed:user_send_text"},
       {"[1]", R"("1718000000123")", "ignored: malformed:user_send_text"},
   }));
   CAPTURE(sender, timestamp);
-  const std::string body = R"({"sender":{"id":)" + sender + R"(},"recipient":{"id":)" + kOa +
-                           R"(},"event_name":"user_send_text","message":{"msg_id":"m1","text":"hỏi"},"timestamp":)" +
-                           timestamp + "}";
+  const std::string body =
+      R"({"sender":{"id":)" + sender + R"(},"recipient":{"id":)" + kOa +
+      R"(},"event_name":"user_send_text","message":{"msg_id":"m1","text":"hỏi"},"timestamp":)" +
+      timestamp + "}";
   CHECK(Summary(ParseZaloWebhook(body)) == expected);
 }
 
@@ -263,14 +289,14 @@ TEST_CASE("events without a msg_id key on the event, user and time") {
   const auto numeric = ParseZaloWebhook(
       UserEvent("user_send_text", R"("message":{"text":"hỏi","msg_id":96300000000000000},)"));
   CHECK(Summary(numeric) ==
-        "text " + kUserToOa + " id=96300000000000000 at=1718000000123 type=user_send_text text=hỏi");
+        "text " + kUserToOa +
+            " id=96300000000000000 at=1718000000123 type=user_send_text text=hỏi");
 }
 
 TEST_CASE("malformed Zalo bodies get a pinned result and never an exception") {
-  const std::string deep = UserEvent(
-      "user_send_text",
-      R"("message":{"text":"hi","msg_id":"m1","extra":)" + std::string(20000, '[') +
-          std::string(20000, ']') + "},");
+  const std::string deep =
+      UserEvent("user_send_text", R"("message":{"text":"hi","msg_id":"m1","extra":)" +
+                                      std::string(20000, '[') + std::string(20000, ']') + "},");
   auto [what, body, expected] = GENERATE_COPY(table<std::string, std::string, std::string>({
       {"empty body", "", "error: malformed JSON"},
       {"not JSON", "event_name=follow", "error: malformed JSON"},
@@ -291,8 +317,8 @@ TEST_CASE("malformed Zalo bodies get a pinned result and never an exception") {
       {"anonymous user", R"({"event_name":"anonymous_send_text"})", "ignored: anonymous_send_text"},
       {"bare oa_send_ prefix", R"({"event_name":"oa_send_"})", "ignored: oa_send_"},
       {"event name sanitised", R"({"event_name":"Evil\nName {x}"})", "ignored: evil?name??x?"},
-      {"long event name cut",
-       R"({"event_name":")" + std::string(100, 'a') + R"("})", "ignored: " + std::string(40, 'a')},
+      {"long event name cut", R"({"event_name":")" + std::string(100, 'a') + R"("})",
+       "ignored: " + std::string(40, 'a')},
       {"text event without message", UserEvent("user_send_text", ""),
        "ignored: malformed:user_send_text"},
       {"text event without text", UserEvent("user_send_text", R"("message":{"msg_id":"m1"},)"),
@@ -316,7 +342,8 @@ TEST_CASE("malformed Zalo bodies get a pinned result and never an exception") {
       {"OA message without recipient",
        R"({"sender":{"id":"1","admin_id":"2"},"event_name":"oa_send_text","message":{"text":"x"}})",
        "ignored: malformed:oa_send_text"},
-      {"text with a NUL escape", UserEvent("user_send_text", R"("message":{"text":"a\u0000b","msg_id":"m1"},)"),
+      {"text with a NUL escape",
+       UserEvent("user_send_text", R"("message":{"text":"a\u0000b","msg_id":"m1"},)"),
        "text " + kUserToOa + " id=m1 at=1718000000123 type=user_send_text text=a" +
            std::string(1, '\0') + "b"},
       {"deeply nested extra field", deep,
@@ -341,19 +368,32 @@ void Pointers(const json& j, const json::json_pointer& at, std::vector<json::jso
 
 json RandomValue(std::mt19937& rng) {
   switch (rng() % 13) {
-    case 0: return nullptr;
-    case 1: return false;
-    case 2: return -216;
-    case 3: return 18446744073709551615ULL;
-    case 4: return -1e300;
-    case 5: return "";
-    case 6: return "oa_send_text";
-    case 7: return json::array();
-    case 8: return json::object();
-    case 9: return json::array({json::object(), "a"});
-    case 10: return {{"id", 1}, {"admin_id", "2"}};
-    case 11: return "user_submit_info";
-    default: return "1718000000123";
+    case 0:
+      return nullptr;
+    case 1:
+      return false;
+    case 2:
+      return -216;
+    case 3:
+      return 18446744073709551615ULL;
+    case 4:
+      return -1e300;
+    case 5:
+      return "";
+    case 6:
+      return "oa_send_text";
+    case 7:
+      return json::array();
+    case 8:
+      return json::object();
+    case 9:
+      return json::array({json::object(), "a"});
+    case 10:
+      return {{"id", 1}, {"admin_id", "2"}};
+    case 11:
+      return "user_submit_info";
+    default:
+      return "1718000000123";
   }
 }
 
@@ -363,10 +403,18 @@ std::string MutateBytes(std::string s, std::mt19937& rng) {
   for (int i = 0; i < edits && !s.empty(); ++i) {
     const size_t pos = rng() % s.size();
     switch (rng() % 4) {
-      case 0: s[pos] = static_cast<char>(rng() % 256); break;
-      case 1: s.erase(pos, 1 + rng() % 16); break;
-      case 2: s.insert(pos, s.substr(pos, 1 + rng() % 32)); break;
-      default: s.insert(pos, 1, kNoise[rng() % (sizeof(kNoise) - 1)]); break;
+      case 0:
+        s[pos] = static_cast<char>(rng() % 256);
+        break;
+      case 1:
+        s.erase(pos, 1 + rng() % 16);
+        break;
+      case 2:
+        s.insert(pos, s.substr(pos, 1 + rng() % 32));
+        break;
+      default:
+        s.insert(pos, 1, kNoise[rng() % (sizeof(kNoise) - 1)]);
+        break;
     }
   }
   return s;
@@ -394,8 +442,8 @@ std::string MutateStructure(const std::string& body, std::mt19937& rng) {
 
 TEST_CASE("random mutations of the vector bodies never crash the Zalo parser") {
   std::vector<std::string> bodies;
-  for (const char* f : {"body-1", "body-2", "body-3", "body-4", "body-5", "body-6", "body-7",
-                        "body-8"}) {
+  for (const char* f :
+       {"body-1", "body-2", "body-3", "body-4", "body-5", "body-6", "body-7", "body-8"}) {
     bodies.push_back(ReadBinary(kVectorDir + "/zalo/" + f + ".json"));
   }
   std::mt19937 rng(20240612);
@@ -420,7 +468,8 @@ TEST_CASE("random mutations of the vector bodies never crash the Zalo parser") {
       CHECK(e.channel == "zalo");
       CHECK_FALSE(e.user.empty());
       CHECK_FALSE(e.platform_id.empty());
-      if (e.kind == ChannelEventKind::kUserInfo) CHECK(json::parse(e.text, nullptr, false).is_object());
+      if (e.kind == ChannelEventKind::kUserInfo)
+        CHECK(json::parse(e.text, nullptr, false).is_object());
     }
   }
   CHECK(parsed > 1000);

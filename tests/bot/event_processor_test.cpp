@@ -1,0 +1,146 @@
+// The event processor with real SQLite stores and the real dialog engine:
+// what each kind of event does, and that a turn commits as a whole.
+#include "bot/channels/event_processor.h"
+
+#include <catch2/catch.hpp>
+
+#include "storage/database.h"
+#include "test_support/shipped_content.h"
+#include "test_support/temp_dir.h"
+
+using namespace bhxh;
+using namespace std::chrono;
+
+namespace {
+
+const system_clock::time_point kT0 = system_clock::time_point(seconds(1795662000));
+
+struct Harness {
+  testing::TempDir dir;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<EventInbox> inbox;
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<ChannelStateStore> state;
+  std::unique_ptr<ConversationStore> conversations;
+  std::unique_ptr<QuestionLog> questions;
+  std::unique_ptr<UnitOfWork> unit;
+  LiveContent content{testing::ShippedSnapshot()};
+  FakeClock clock{kT0};
+  std::unique_ptr<DialogEngine> engine;
+  std::unique_ptr<EventProcessor> processor;
+
+  Harness() {
+    auto opened = Database::Open(dir.File("bot.db"));
+    REQUIRE(opened.ok());
+    db = std::move(opened).value();
+    inbox = NewSqliteEventInbox(*db);
+    outbox = NewSqliteOutbox(*db);
+    state = NewSqliteChannelStateStore(*db);
+    conversations = NewSqliteConversationStore(*db);
+    questions = NewSqliteQuestionLog(*db);
+    unit = NewSqliteUnitOfWork(*db);
+    engine = std::make_unique<DialogEngine>(content, conversations.get(), questions.get(), clock,
+                                            unit.get());
+    processor = std::make_unique<EventProcessor>(
+        EventProcessorDeps{*inbox, *outbox, *state, *conversations, *questions, *unit, *engine,
+                           clock, nullptr},
+        2, minutes(60 * 24));
+  }
+  ChannelEvent Stored(ChannelEventKind kind, const std::string& user, const std::string& id,
+                      const std::string& text = "", const std::string& channel = "messenger") {
+    ChannelEvent e;
+    e.channel = channel;
+    e.platform_id = id;
+    e.user = user;
+    e.kind = kind;
+    e.text = text;
+    e.at = clock.Now();
+    std::vector<long long> ids;
+    REQUIRE(inbox->Append({e}, clock.Now(), &ids).ok());
+    e.id = ids[0];
+    return e;
+  }
+  size_t Pending() { return outbox->CountByStatus(OutboxStatus::kPending).value(); }
+};
+
+}  // namespace
+
+TEST_CASE("a text event produces outbox rows for its replies and is marked done, together") {
+  Harness h;
+  const ChannelEvent e = h.Stored(ChannelEventKind::kText, "u1", "m1", "mất thẻ bhyt");
+  REQUIRE(h.processor->Process(e).ok());
+  CHECK(h.inbox->StatusOf(e.id).value() == InboxStatus::kDone);
+  auto heads = h.outbox->DueHeads(h.clock.Now(), 10);
+  REQUIRE(heads.ok());
+  REQUIRE(heads->size() == 1);
+  CHECK((*heads)[0].user == "u1");
+  CHECK((*heads)[0].event_id == e.id);
+  CHECK((*heads)[0].body.find("\"recipient\":{\"id\":\"u1\"}") != std::string::npos);
+  CHECK(h.questions->Recent(10, false)->size() == 1);
+}
+
+TEST_CASE("Zalo events are rendered for the Zalo API") {
+  Harness h;
+  const ChannelEvent e = h.Stored(ChannelEventKind::kText, "z1", "zm1", "xin chào", "zalo");
+  REQUIRE(h.processor->Process(e).ok());
+  auto heads = h.outbox->DueHeads(h.clock.Now(), 10);
+  REQUIRE(heads->size() == 1);
+  CHECK((*heads)[0].body.find("\"user_id\":\"z1\"") != std::string::npos);
+}
+
+TEST_CASE("echoes, standby and unfollow are stored and done without a reply") {
+  Harness h;
+  for (auto kind : {ChannelEventKind::kEcho, ChannelEventKind::kStandby, ChannelEventKind::kUnfollow}) {
+    const ChannelEvent e = h.Stored(kind, "u2", std::string("m-") + ChannelEventKindName(kind));
+    REQUIRE(h.processor->Process(e).ok());
+    CHECK(h.inbox->StatusOf(e.id).value() == InboxStatus::kDone);
+  }
+  CHECK(h.Pending() == 0);
+}
+
+TEST_CASE("a staff reply pauses the bot for that user until the pause ends") {
+  Harness h;
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kHumanReply, "u3", "echo-1")).ok());
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kText, "u3", "m3", "mất thẻ")).ok());
+  CHECK(h.Pending() == 0);  // silent while staff handle it
+  h.clock.Advance(hours(25));
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kText, "u3", "m4", "mất thẻ")).ok());
+  CHECK(h.Pending() == 1);
+}
+
+TEST_CASE("media and follow events get the text-only notice and the welcome") {
+  Harness h;
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kMedia, "u4", "img")).ok());
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kFollow, "u5", "follow")).ok());
+  auto heads = h.outbox->DueHeads(h.clock.Now(), 10);
+  REQUIRE(heads->size() == 2);
+  CHECK((*heads)[0].body.find("chỉ đọc được tin nhắn chữ") != std::string::npos);
+  CHECK((*heads)[1].body.find("trợ lý tự động") != std::string::npos);
+}
+
+TEST_CASE("a withdraw request deletes the user's conversation, questions, outbox rows and events") {
+  Harness h;
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kText, "u6", "m6", "mất thẻ bhyt")).ok());
+  REQUIRE(h.Pending() == 1);
+  REQUIRE(h.processor->Process(h.Stored(ChannelEventKind::kWithdraw, "u6", "w6")).ok());
+  CHECK(h.Pending() == 0);
+  CHECK_FALSE(h.conversations->Load({"messenger", "u6"})->has_value());
+  CHECK(h.questions->Recent(10, false)->empty());
+  CHECK(h.inbox->Pending(10)->empty());
+}
+
+TEST_CASE("recovery queues the events left pending by a crash and handles them in order") {
+  Harness h;
+  h.Stored(ChannelEventKind::kText, "u7", "m7a", "xin chào");
+  h.Stored(ChannelEventKind::kText, "u7", "m7b", "cảm ơn");
+  h.processor->Start();
+  auto recovered = h.processor->Recover();
+  REQUIRE(recovered.ok());
+  CHECK(*recovered == 2);
+  h.processor->WaitIdle();
+  h.processor->Stop();
+  CHECK(h.inbox->Pending(10)->empty());
+  auto heads = h.outbox->DueHeads(h.clock.Now(), 10);
+  REQUIRE(heads->size() == 1);  // one head per user
+  CHECK((*heads)[0].body.find("trợ lý tự động") != std::string::npos);  // "xin chào" first
+}
