@@ -12,12 +12,12 @@
 //         body and answers 200 {"ok":true} to every POST.
 //   bhxh  `bhxh-bot serve` on a fresh data dir, Messenger enabled, replies
 //         going to an in-process fake Graph API.
-// Modes, per target (open loop first, so the backlog of the closed loop
-// cannot spill into it):
+// Modes, per target (bhxh gets a fresh instance and data dir per mode, so
+// the closed loop's backlog cannot weigh on the open loop):
 //   open    R events/s for --open-duration seconds over N connections; latency measured
 //           from each request's scheduled send time (no coordinated omission).
 //   closed  N connections, each sends its next request when the previous
-//           answer arrived, for S seconds: the maximum throughput.
+//           answer arrived, for --duration seconds: the maximum throughput.
 // Every bhxh request is a signed Messenger webhook (~400 bytes) carrying
 // one text message with a unique mid from a distinct sender id, so each is
 // a real insert into inbox_events and a real turn with a reply.
