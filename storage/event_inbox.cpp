@@ -173,15 +173,16 @@ void SqliteEventInbox::CommitBatch(const std::vector<Request*>& batch) {
   }
 }
 
-Result<std::vector<ChannelEvent>> SqliteEventInbox::Pending(size_t limit) {
+Result<std::vector<ChannelEvent>> SqliteEventInbox::Pending(size_t limit, long long after_id) {
   std::vector<ChannelEvent> events;
   Status s = db_.WithConnection([&](sqlite3* db) -> Status {
     Result<SqliteStatement> stmt = SqliteStatement::Prepare(
         db,
         "SELECT id, channel, platform_id, user_id, recipient, kind, text, payload, raw_type, "
-        "at_ms FROM inbox_events WHERE status = 'pending' ORDER BY id LIMIT ?1");
+        "at_ms FROM inbox_events WHERE status = 'pending' AND id > ?2 ORDER BY id LIMIT ?1");
     if (!stmt.ok()) return Annotate(stmt.status(), "inbox: pending");
     stmt->BindInt64(1, ClampLimit(limit));
+    stmt->BindInt64(2, after_id);
     for (;;) {
       Result<bool> row = stmt->Step();
       if (!row.ok()) return Annotate(row.status(), "inbox: pending");

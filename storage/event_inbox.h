@@ -82,7 +82,8 @@ class EventInbox {
   // Pending events in arrival order (id), at most `limit`: work left undone
   // by a crash, to be processed at start. Internal if a stored kind is
   // unknown to this build.
-  virtual Result<std::vector<ChannelEvent>> Pending(size_t limit) = 0;
+  // Only events with an id above `after_id` (a cursor for paging).
+  virtual Result<std::vector<ChannelEvent>> Pending(size_t limit, long long after_id = 0) = 0;
   // Marks the event done. Called inside the unit of work that saved the
   // conversation state and the outbox rows of its replies (it joins that
   // transaction and is rolled back with it). Marking a done event again is

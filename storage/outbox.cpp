@@ -131,6 +131,30 @@ class SqliteOutbox final : public Outbox {
     return heads;
   }
 
+  Result<std::optional<OutboxMessage>> DueHeadOf(const std::string& channel, const std::string& user,
+                                                 std::chrono::system_clock::time_point now) override {
+    std::optional<OutboxMessage> found;
+    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+      // The (channel, user_id, status, id) index gives the head directly.
+      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
+          db, "SELECT " BHXH_OUTBOX_COLUMNS
+              " FROM outbox AS o WHERE o.channel = ?1 AND o.user_id = ?2 AND o.status = 'pending' "
+              "ORDER BY o.id LIMIT 1");
+      if (!stmt.ok()) return Annotate(stmt.status(), "outbox: head of user");
+      stmt->BindText(1, channel);
+      stmt->BindText(2, user);
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return Annotate(row.status(), "outbox: head of user");
+      if (*row) {
+        OutboxMessage m = ReadMessage(*stmt);
+        if (m.next_attempt <= now) found = std::move(m);
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return found;
+  }
+
   Status MarkSent(long long id, std::chrono::system_clock::time_point at) override {
     return Transition(id, "mark sent",
                       "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_ms = ?2 "

@@ -55,6 +55,11 @@ class Outbox {
   // attempts. NotFound if there is no such row (or DeleteUser removed it),
   // FailedPrecondition if it is no longer pending ("outbox: message 7 is
   // sent, not pending"): the caller then changes nothing.
+  // The oldest pending row of one user if it is due at `now`, else nullopt
+  // (an index lookup, for the sender to keep draining a user it is serving).
+  virtual Result<std::optional<OutboxMessage>> DueHeadOf(const std::string& channel,
+                                                         const std::string& user,
+                                                         std::chrono::system_clock::time_point now) = 0;
   virtual Status MarkSent(long long id, std::chrono::system_clock::time_point at) = 0;
   // A transient failure: try again at `next_attempt` (the row stays pending
   // and keeps its user's later rows waiting).

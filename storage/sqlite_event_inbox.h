@@ -38,7 +38,7 @@ class SqliteEventInbox final : public EventInbox {
   Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
                                    std::chrono::system_clock::time_point received,
                                    std::vector<long long>* ids = nullptr) override;
-  Result<std::vector<ChannelEvent>> Pending(size_t limit) override;
+  Result<std::vector<ChannelEvent>> Pending(size_t limit, long long after_id = 0) override;
   Status MarkDone(long long id, std::chrono::system_clock::time_point at) override;
   Result<InboxStatus> StatusOf(long long id) override;
   Result<size_t> DeleteUser(const std::string& channel, const std::string& user) override;

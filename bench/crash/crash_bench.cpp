@@ -355,14 +355,16 @@ RepeatResult RunRepeat(const Options& opt, size_t repeat, double kill_fraction, 
         continue;
       }
       rep = true;
-      const bool across = killed && times.front() < kill_time && times.back() > restarted;
+      // The old process is reaped before the restart begins: a copy after
+      // that came from the new one (its sender starts before /healthz answers).
+      const bool across = killed && times.front() < kill_time && times.back() >= restart_begin;
       (across ? repeat_across_kill : repeat_same_process)++;
       if (across) window_ms.push_back(MsSince(times.front(), kill_time));
       if (repeat_examples.size() < 20) {
         std::string text = std::to_string(times.size()) + " copies at";
         for (const auto& t : times) {
           text += t < kill_time ? " kill-" + Fixed(MsSince(t, kill_time), 1) + "ms"
-                                : " restart+" + Fixed(MsSince(restarted, t), 0) + "ms";
+                                : " restart+" + Fixed(MsSince(restart_begin, t), 0) + "ms";
         }
         repeat_examples.push_back({psid, text});
       }
@@ -380,7 +382,8 @@ RepeatResult RunRepeat(const Options& opt, size_t repeat, double kill_fraction, 
               acked_before, acked_after_kill, lost200, refused, other, unsent);
   std::printf("at the kill: %lld events committed, %lld not yet processed, %lld replies not yet sent\n",
               committed_at_kill, pending_at_kill, outbox_pending_at_kill);
-  std::printf("restart: healthy %.0f ms after start; ", MsSince(restart_begin, restarted));
+  std::printf("restart: healthy %.0f ms after start (restart+ times below count from the start); ",
+              MsSince(restart_begin, restarted));
   if (opt.resend) {
     std::printf("redelivered %zu unacknowledged events: %zu got 200, %zu failed\n", resent_ok + resent_failed,
                 resent_ok, resent_failed);

@@ -447,7 +447,7 @@ BotRun RunBot(const Options& opt, const std::string& dir, bool open_loop,
   if (!run.error.empty()) return run;
   // Warm-up: connections, the first pages of the file, the first turns.
   {
-    LoadResult w = OpenLoop(bot.port(), reqs, next, false, 8, 200, 1.0);
+    LoadResult w = OpenLoop(bot.port(), reqs, next, false, 8, 200, 0.5);
     run.acked += w.ok;
     WaitDrained(bot.db_path(), graph, Clock::now(), 10);
   }
@@ -508,6 +508,11 @@ void PrintBotRun(const char* title, const BotRun& r, double send_rate) {
       std::printf("  outbox drained %.0f ms after the last 200 (last reply at the fake +%.0f ms); "
                   "send pacing %.0f/s\n",
                   d.ms_drained, d.ms_last_reply, send_rate);
+      if (d.ms_last_reply > 0 && r.out_sent > r.sent_at_load_end) {
+        std::printf("  replies delivered after the load stopped: %lld in %.1f s = %.0f/s\n",
+                    r.out_sent - r.sent_at_load_end, d.ms_last_reply / 1000,
+                    static_cast<double>(r.out_sent - r.sent_at_load_end) / (d.ms_last_reply / 1000));
+      }
     } else {
       std::printf("  outbox NOT drained within --drain-timeout: %lld replies still pending\n",
                   d.left_outbox);
@@ -614,7 +619,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::atomic<size_t> next{0};
-    (void)OpenLoop(port, reqs, next, true, 8, 200, 1.0);  // warm-up
+    (void)OpenLoop(port, reqs, next, true, 8, 200, 0.5);  // warm-up
     LoadResult open = OpenLoop(port, reqs, next, true, opt.connections, opt.rate, opt.open_duration_s);
     open.target = "bare";
     LoadResult closed = ClosedLoop(port, reqs, next, true, opt.connections, opt.duration_s);
@@ -655,6 +660,9 @@ int main(int argc, char** argv) {
               Pad("errors", 8, true).c_str());
   for (const auto& r : rows) PrintRow(r);
   for (const auto& r : rows) PrintErrors(r);
+  std::printf("(events/s = 200s / time from the first send to the last answer; an open loop below\n"
+              " its offered rate means the last answers came late. Latency: closed loop from the\n"
+              " send, open loop from the scheduled send time. errors = non-200 or no answer.)\n");
   std::printf("\nper second of each phase:\n");
   for (const auto& r : rows) PrintTimeline(r);
   auto find = [&](const std::string& t, const std::string& m) -> const LoadResult* {

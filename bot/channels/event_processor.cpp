@@ -58,20 +58,20 @@ void EventProcessor::Submit(const ChannelEvent& event) {
 }
 
 Result<size_t> EventProcessor::Recover() {
+  // Page through the pending events with an id cursor: workers may already
+  // be marking the first ones done while later pages are read.
   size_t total = 0;
   long long after = 0;
+  constexpr size_t kPage = 1000;
   while (true) {
-    auto pending = deps_.inbox.Pending(1000);
+    auto pending = deps_.inbox.Pending(kPage, after);
     if (!pending.ok()) return pending.status();
-    size_t fresh = 0;
     for (const auto& e : *pending) {
-      if (e.id <= after) continue;
       Submit(e);
       after = e.id;
-      ++fresh;
     }
-    total += fresh;
-    if (pending->size() < 1000 || fresh == 0) break;
+    total += pending->size();
+    if (pending->size() < kPage) break;
   }
   return total;
 }
@@ -185,7 +185,7 @@ Status EventProcessor::Process(const ChannelEvent& e) {
     return mark_done();
   });
   if (!replies.ok()) return replies.status();
-  if (deps_.sender) deps_.sender->Wake();
+  if (deps_.sender) deps_.sender->Notify(e.channel, e.user);
   return Status::Ok();
 }
 

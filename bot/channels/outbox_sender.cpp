@@ -52,12 +52,12 @@ OutboxSenderStats OutboxSender::stats() const {
   return stats_;
 }
 
-void OutboxSender::Deliver(const OutboxMessage& m) {
+bool OutboxSender::Deliver(const OutboxMessage& m) {
   auto it = channels_.find(m.channel);
   if (it == channels_.end() || it->second.sender == nullptr) {
     // A row for a channel that is not configured now: keep it for later.
     (void)outbox_.MarkRetry(m.id, clock_.Now() + std::chrono::minutes(5), "channel_disabled");
-    return;
+    return false;
   }
   Channel& ch = it->second;
   {
@@ -99,14 +99,16 @@ void OutboxSender::Deliver(const OutboxMessage& m) {
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   }
+  const bool retry = std::string(what) == "send_retry";
   std::lock_guard<std::mutex> lock(mu_);
   if (v.outcome == SendOutcome::kSent) {
     ++stats_.sent;
-  } else if (std::string(what) == "send_retry") {
+  } else if (retry) {
     ++stats_.retried;
   } else {
     ++stats_.failed;
   }
+  return s.ok() && !retry;
 }
 
 size_t OutboxSender::RunOnce() {
@@ -145,45 +147,68 @@ void OutboxSender::Wake() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     woken_ = true;
+    scan_requested_ = true;
+  }
+  wake_cv_.notify_all();
+}
+
+void OutboxSender::Notify(const std::string& channel, const std::string& user) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    notified_.emplace(channel, user);
+    woken_ = true;
   }
   wake_cv_.notify_all();
 }
 
 void OutboxSender::Loop() {
+  // Two ways rows are found: a notified user's head (an index lookup), and
+  // a scan of every due head, which is O(pending rows) and so runs only
+  // when asked (start, Wake) or once a second for retries that came due.
   std::unique_lock<std::mutex> lock(mu_);
+  auto next_scan = std::chrono::steady_clock::now();
   while (running_) {
     woken_ = false;
+    const bool scan = scan_requested_ || std::chrono::steady_clock::now() >= next_scan;
+    scan_requested_ = false;
+    std::set<std::pair<std::string, std::string>> notified;
+    notified.swap(notified_);
     finished_during_read_.clear();
     lock.unlock();
-    auto heads = outbox_.DueHeads(clock_.Now(), 256);
-    auto next = outbox_.NextDue();
+    std::vector<OutboxMessage> found;
+    std::optional<std::chrono::system_clock::time_point> next_due;
+    const auto now = clock_.Now();
+    if (scan) {
+      auto heads = outbox_.DueHeads(now, 256);
+      if (heads.ok()) found = std::move(heads).value();
+      auto next = outbox_.NextDue();
+      if (next.ok()) next_due = *next;
+    }
+    for (const auto& [channel, user] : notified) {
+      auto head = outbox_.DueHeadOf(channel, user, now);
+      if (head.ok() && head->has_value()) found.push_back(std::move(**head));
+    }
     lock.lock();
     size_t queued = 0;
-    if (heads.ok()) {
-      for (auto& m : *heads) {
-        if (finished_during_read_.count(m.id)) continue;  // a stale read of a finished row
-        if (in_flight_.insert(UserKey(m)).second) {
-          queue_.push_back(std::move(m));
-          ++queued;
-        }
+    for (auto& m : found) {
+      if (finished_during_read_.count(m.id)) continue;  // a stale read of a finished row
+      if (in_flight_.insert(UserKey(m)).second) {
+        queue_.push_back(std::move(m));
+        ++queued;
       }
     }
     if (queued) work_cv_.notify_all();
-    // Sleep until the next row is due, new rows arrive, or a send finishes
-    // (which may free a user's next row); at most one second.
-    auto wait = std::chrono::milliseconds(1000);
-    if (next.ok() && next->has_value()) {
-      const auto until = **next - clock_.Now();
-      wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(until),
-                        std::chrono::milliseconds(1), wait);
+    if (scan) {
+      // Next scan in a second, or when the earliest retry comes due.
+      auto wait = std::chrono::milliseconds(1000);
+      if (next_due && *next_due > clock_.Now()) {
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  *next_due - clock_.Now() + std::chrono::milliseconds(1)));
+      }
+      next_scan = std::chrono::steady_clock::now() + wait;
     }
-    // Due rows that are all in flight already: nothing to do until a send
-    // finishes (which wakes us) -- do not poll the database every millisecond.
-    if (queued == 0 && heads.ok() && !heads->empty()) {
-      wait = std::max(wait, std::chrono::milliseconds(50));
-    }
-    if (queued == 0 || !in_flight_.empty()) {
-      wake_cv_.wait_for(lock, wait, [this] { return woken_ || !running_; });
+    if (!woken_) {
+      wake_cv_.wait_until(lock, next_scan, [this] { return woken_ || !running_; });
     }
   }
 }
@@ -195,11 +220,26 @@ void OutboxSender::Worker() {
     if (!running_) return;
     OutboxMessage m = std::move(queue_.front());
     queue_.pop_front();
+    const std::string key = UserKey(m);
     lock.unlock();
-    Deliver(m);
+    // Keep serving this user while their next row is due: one index lookup
+    // per row instead of a scan of the whole outbox.
+    std::optional<OutboxMessage> current = std::move(m);
+    long long last_id = 0;
+    while (current && running_) {
+      last_id = current->id;
+      const bool done = Deliver(*current);
+      {
+        std::lock_guard<std::mutex> guard(mu_);
+        finished_during_read_.insert(last_id);
+      }
+      if (!done) break;
+      auto next = outbox_.DueHeadOf(current->channel, current->user, clock_.Now());
+      if (!next.ok() || !next->has_value()) break;
+      current = std::move(**next);
+    }
     lock.lock();
-    in_flight_.erase(UserKey(m));
-    finished_during_read_.insert(m.id);
+    in_flight_.erase(key);
     woken_ = true;
     wake_cv_.notify_all();
   }

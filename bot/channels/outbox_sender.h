@@ -42,7 +42,10 @@ class OutboxSender {
 
   void Start();
   void Stop();  // finishes sends in flight, then returns
-  // New rows were committed: look now instead of at the next due time.
+  // New rows were committed for this user: send them now. Cheap (an index
+  // lookup per user), unlike a scan of every pending row.
+  void Notify(const std::string& channel, const std::string& user);
+  // Something changed somewhere: scan all due rows now.
   void Wake();
 
   // Sends every row due now, once, on the calling thread (tests). Returns
@@ -55,7 +58,9 @@ class OutboxSender {
   OutboxSenderStats stats() const;
 
  private:
-  void Deliver(const OutboxMessage& message);
+  // Sends one row and records the result; returns true when the row left
+  // the pending state (sent or failed), so the user's next row may follow.
+  bool Deliver(const OutboxMessage& message);
   void Loop();
   void Worker();
 
@@ -72,7 +77,8 @@ class OutboxSender {
 
   mutable std::mutex mu_;
   std::condition_variable wake_cv_, work_cv_;
-  bool running_ = false, woken_ = false;
+  bool running_ = false, woken_ = false, scan_requested_ = true;
+  std::set<std::pair<std::string, std::string>> notified_;  // (channel, user)
   std::deque<OutboxMessage> queue_;
   std::set<std::string> in_flight_;  // "channel\x1fuser"
   // Rows a worker finished while the loop was reading due rows: the read

@@ -46,7 +46,12 @@ HttpCallResult PlatformHttp::Post(const std::string& url, const std::string& bod
     result.body = response.extract_utf8string(true).get();
   } catch (const std::exception& e) {
     result.status = 0;
-    result.error = e.what();
+    // Exception texts may quote the URL, whose query can hold an access
+    // token: keep only what comes before any '?' and drop "access_token".
+    std::string what = e.what();
+    if (const auto q = what.find('?'); q != std::string::npos) what = what.substr(0, q) + "?…";
+    if (what.find("access_token") != std::string::npos) what = "request failed";
+    result.error = what;
   } catch (...) {
     result.status = 0;
     result.error = "unknown error";

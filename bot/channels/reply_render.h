@@ -13,7 +13,9 @@
 
 namespace bhxh {
 
-constexpr size_t kMessengerTextLimit = 2000;
+// Meta: text "less than 2000 characters", and it may count characters
+// outside the BMP (emoji) as two UTF-16 units: keep a margin.
+constexpr size_t kMessengerTextLimit = 1900;
 constexpr size_t kZaloTextLimit = 2000;
 constexpr size_t kMessengerQuickReplyLimit = 13;
 constexpr size_t kMessengerQuickReplyTitleLimit = 20;
