@@ -1,5 +1,9 @@
 #include "bot/channels/outbox_sender.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -214,6 +218,8 @@ void OutboxSender::Loop() {
 }
 
 void OutboxSender::Worker() {
+  // Below the webhook threads, like the event processor (see there).
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     work_cv_.wait(lock, [this] { return !queue_.empty() || !running_; });
