@@ -5,7 +5,7 @@
 // Config file (all keys optional):
 //   {"host": "127.0.0.1", "port": 8080, "data_dir": "./data",
 //    "content_dir": "content", "web_dir": "web", "retention_days": 90,
-//    "matching": {"answer_min": 0.5, "margin_min": 0.08, "clarify_min": 0.3,
+//    "matching": {"answer_min": 0.45, "margin_min": 0.08, "clarify_min": 0.3,
 //                 "clarify_band": 0.15, "max_choices": 3, "personal_case_min_words": 6,
 //                 "personal_case_hint_min_words": 15},
 //    "web_chat": {"max_body_bytes": 8192, "max_text_chars": 1000,

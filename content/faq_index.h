@@ -31,7 +31,7 @@ enum class DeclineReason { kNone, kEmpty, kSmalltalk, kOutOfScope, kPersonalCase
 const char* DeclineReasonName(DeclineReason r);  // "", "empty", "smalltalk", ...
 
 struct MatchThresholds {
-  double answer_min = 0.50;   // best score needed to answer
+  double answer_min = 0.45;   // best score needed to answer (chosen with bench/quality)
   double margin_min = 0.08;   // best minus second needed to answer
   double clarify_min = 0.30;  // best score needed to offer choices
   double clarify_band = 0.15; // alternatives within this of the best are offered

@@ -157,8 +157,8 @@ int main(int argc, char** argv) {
   }
   std::cout << "answer_min margin_min clarify_min | top1 right wrong clarify oos overall\n";
   for (double answer_min : {0.35, 0.4, 0.45, 0.5, 0.55, 0.6}) {
-    for (double margin : {0.0, 0.03, 0.05, 0.08, 0.12}) {
-      for (double clarify_min : {0.2, 0.25, 0.3, 0.35}) {
+    for (double margin : {0.0, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.12}) {
+      for (double clarify_min : {0.25, 0.3}) {
         MatchThresholds t;
         t.answer_min = answer_min;
         t.margin_min = margin;
