@@ -110,6 +110,35 @@ bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
   return true;
 }
 
+// Loads a FAQ file, reporting its problems; false when invalid.
+bool LoadFaqOrReport(const std::string& path, const SharedContent& shared,
+                     std::vector<FaqEntry>* entries, std::ostream& err) {
+  FaqParseResult parsed = LoadFaqChecked(path, *shared.variables);
+  if (!parsed.ok()) {
+    err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
+    return false;
+  }
+  *entries = std::move(parsed.entries);
+  return true;
+}
+
+// The FAQ the service would answer from, without writing anything: the live
+// FAQ of an existing database, else the shipped one.
+bool ReadFaqWithoutWriting(const Config& config, const SharedContent& shared,
+                           std::vector<FaqEntry>* entries, std::ostream& err) {
+  if (FileExists(config.database_path())) {
+    auto db = OpenDatabase(config, err);
+    if (!db) return false;
+    auto live = NewSqliteFaqStore(*db)->LoadLive();
+    if (!live.ok()) {
+      err << "error: " << live.status().message() << "\n";
+      return false;
+    }
+    *entries = std::move(live).value();
+  }
+  return !entries->empty() || LoadFaqOrReport(ContentFiles{config.content_dir}.faq(), shared, entries, err);
+}
+
 json ToJson(const MatchResult& m, const FaqIndex& index, const std::string& query) {
   json j;
   j["query"] = query;
@@ -163,30 +192,9 @@ int Ask(const Common& common, const std::string& content_file, bool as_json,
       err << "error: --content: file not found: " << content_file << "\n";
       return kExitError;
     }
-    FaqParseResult parsed = LoadFaqChecked(content_file, *shared.variables);
-    if (!parsed.ok()) {
-      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
-      return kExitError;
-    }
-    entries = std::move(parsed.entries);
-  } else if (FileExists(config.database_path())) {
-    // Read the live FAQ without creating anything.
-    auto db = OpenDatabase(config, err);
-    if (!db) return kExitError;
-    auto live = NewSqliteFaqStore(*db)->LoadLive();
-    if (!live.ok()) {
-      err << "error: " << live.status().message() << "\n";
-      return kExitError;
-    }
-    entries = std::move(live).value();
-  }
-  if (entries.empty()) {
-    FaqParseResult parsed = LoadFaqChecked(ContentFiles{config.content_dir}.faq(), *shared.variables);
-    if (!parsed.ok()) {
-      err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
-      return kExitError;
-    }
-    entries = std::move(parsed.entries);
+    if (!LoadFaqOrReport(content_file, shared, &entries, err)) return kExitError;
+  } else if (!ReadFaqWithoutWriting(config, shared, &entries, err)) {
+    return kExitError;
   }
   const auto snapshot = MakeSnapshot(shared, std::move(entries), config.matching);
   const FaqHandler handler(*snapshot, today);
@@ -246,24 +254,7 @@ int ExportFaq(const Common& common, const std::string& output, std::ostream& out
   // Read-only: a database that does not exist yet, or holds no FAQ yet,
   // exports the shipped FAQ it would start with, without creating anything.
   std::vector<FaqEntry> entries;
-  if (FileExists(config.database_path())) {
-    auto db = OpenDatabase(config, err);
-    if (!db) return kExitError;
-    auto live = NewSqliteFaqStore(*db)->LoadLive();
-    if (!live.ok()) {
-      err << "error: " << live.status().message() << "\n";
-      return kExitError;
-    }
-    entries = std::move(live).value();
-  }
-  if (entries.empty()) {
-    FaqParseResult shipped = LoadFaqChecked(ContentFiles{config.content_dir}.faq(), *shared.variables);
-    if (!shipped.ok()) {
-      err << "error: invalid FAQ content:\n" << JoinProblems(shipped.problems) << "\n";
-      return kExitError;
-    }
-    entries = std::move(shipped.entries);
-  }
+  if (!ReadFaqWithoutWriting(config, shared, &entries, err)) return kExitError;
   const std::string text = SerializeFaqJson(entries);
   if (output.empty() || output == "-") {
     out << text;

@@ -7,94 +7,16 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "bot/channels/webhook_json.h"
 #include "bot/channels/webhook_parse.h"
 
 namespace bhxh {
 namespace {
 
 using nlohmann::json;
+using namespace webhook_json;
 
 constexpr const char* kChannel = "messenger";
-constexpr size_t kMaxIdBytes = 256;
-constexpr size_t kMaxLabelChars = 40;
-// Beyond this (year 2255) a time_point in nanoseconds would overflow.
-constexpr uint64_t kMaxMillis = 9'000'000'000'000ULL;
-constexpr uint64_t kSecondsBelow = 10'000'000'000ULL;  // up to 10 digits: seconds
-
-// A label for the `ignored` list: an event type for a log line, reduced to
-// [a-z0-9_:] and a bounded length so that a body cannot inject into logs.
-std::string Label(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (out.size() >= kMaxLabelChars) break;
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ':') {
-      out += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c - 'A' + 'a');
-    } else {
-      out += '?';
-    }
-  }
-  return out.empty() ? "?" : out;
-}
-
-const json* Field(const json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  const auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
-// An ID given as a non-empty string or as an integer. Integers are written
-// back as digits (dump() of an integer is exact); a number too large for 64
-// bits was parsed as a double and lost digits, so it is refused.
-std::optional<std::string> IdText(const json* v) {
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) {
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.empty() || s.size() > kMaxIdBytes) return std::nullopt;
-    return s;
-  }
-  if (v->is_number_integer()) return v->dump();  // covers unsigned too
-  return std::nullopt;
-}
-
-std::optional<std::string> IdAt(const json& obj, const char* outer, const char* inner) {
-  const json* o = Field(obj, outer);
-  return o == nullptr ? std::nullopt : IdText(Field(*o, inner));
-}
-
-std::optional<std::string> StringAt(const json& obj, const char* key) {
-  const json* v = Field(obj, key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return v->get<std::string>();
-}
-
-// Epoch milliseconds from a number or a digit string; a value of at most 10
-// digits is seconds (one postback example sends "1527459824").
-std::optional<uint64_t> Millis(const json* v) {
-  if (v == nullptr) return std::nullopt;
-  uint64_t value = 0;
-  if (v->is_number_unsigned()) {
-    value = v->get<uint64_t>();
-  } else if (v->is_string()) {
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.empty() || s.size() > 16) return std::nullopt;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      value = value * 10 + static_cast<uint64_t>(c - '0');
-    }
-  } else {
-    return std::nullopt;  // negative, fractional, or not a number
-  }
-  if (value < kSecondsBelow) value *= 1000;
-  if (value > kMaxMillis) return std::nullopt;
-  return value;
-}
-
-std::chrono::system_clock::time_point TimeOf(uint64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<int64_t>(ms)));
-}
-
 struct EntryContext {
   std::optional<std::string> page_id;
   std::optional<uint64_t> time;  // entry.time, when an event has no timestamp

@@ -7,83 +7,22 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "bot/channels/webhook_json.h"
 #include "bot/channels/webhook_parse.h"
 
 namespace bhxh {
 namespace {
 
 using nlohmann::json;
+using namespace webhook_json;
 
 constexpr const char* kChannel = "zalo";
-constexpr size_t kMaxIdBytes = 256;
-constexpr size_t kMaxLabelChars = 40;
-// Beyond this (year 2255) a time_point in nanoseconds would overflow.
-constexpr uint64_t kMaxMillis = 9'000'000'000'000ULL;
-constexpr uint64_t kSecondsBelow = 10'000'000'000ULL;  // up to 10 digits: seconds
-
-// An event name for the `ignored` list, reduced to [a-z0-9_:] and a bounded
-// length so that a body cannot inject into logs.
-std::string Label(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (out.size() >= kMaxLabelChars) break;
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ':') {
-      out += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c - 'A' + 'a');
-    } else {
-      out += '?';
-    }
-  }
-  return out.empty() ? "?" : out;
-}
-
-const json* Field(const json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  const auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
-// A non-empty string, or an integer written back as its digits (exact: a
-// number too large for 64 bits became a double and is refused).
-std::optional<std::string> ScalarText(const json* v) {
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) {
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.empty()) return std::nullopt;
-    return s;
-  }
-  if (v->is_number_integer()) return v->dump();  // covers unsigned too
-  return std::nullopt;
-}
-
-std::optional<std::string> IdText(const json* v) {
-  auto s = ScalarText(v);
-  if (s && s->size() > kMaxIdBytes) return std::nullopt;
-  return s;
-}
-
-std::optional<std::string> IdAt(const json& obj, const char* outer, const char* inner) {
-  const json* o = Field(obj, outer);
-  return o == nullptr ? std::nullopt : IdText(Field(*o, inner));
-}
-
 std::string StringOr(const json& obj, const char* key, std::string fallback = "") {
-  const json* v = Field(obj, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : fallback;
+  return StringAt(obj, key).value_or(std::move(fallback));
 }
 
-// Epoch milliseconds from the timestamp's text; at most 10 digits = seconds.
 std::optional<uint64_t> Millis(const std::optional<std::string>& text) {
-  if (!text || text->empty() || text->size() > 16) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (value < kSecondsBelow) value *= 1000;
-  if (value > kMaxMillis) return std::nullopt;
-  return value;
+  return text ? MillisFromDigits(*text) : std::nullopt;
 }
 
 std::optional<std::string> TimestampText(const json& doc) {
