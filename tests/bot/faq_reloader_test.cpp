@@ -71,7 +71,7 @@ TEST_CASE("an edited content file is reloaded, and a broken one keeps the runnin
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   text.replace(text.find("\"hotline\": \"1900 9068\""), 22, "\"hotline\": \"1900 0000\"");
   dir.Write("messages.vi.json", text);
-  struct timespec times[2] = {{0, UTIME_NOW}, {before->faq->entries().size() + 100000, 0}};
+  struct timespec times[2] = {{0, UTIME_NOW}, {static_cast<time_t>(before->faq->entries().size() + 100000), 0}};
   REQUIRE(utimensat(AT_FDCWD, dir.File("messages.vi.json").c_str(), times, 0) == 0);
   bool reloaded = false;
   REQUIRE(reloader.CheckNow(&reloaded).ok());

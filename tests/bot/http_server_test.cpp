@@ -122,7 +122,7 @@ struct TestServer {
       : clock(TestNow()), content(TinyContent()), engine(content, conversations, nullptr, clock) {
     if (options.web_dir.empty()) options.web_dir = BHXH_TEST_WEB_DIR;
     options.host = "127.0.0.1";
-    if (!health) health = [] { return HealthReport{true, "ok"}; };
+    if (!health) health = [] { return HealthReport{true, "ok", {}}; };
     // The port was free a moment ago; another process may take it first.
     Status started = Unavailable("not started");
     for (int attempt = 0; attempt < 5 && !started.ok(); ++attempt) {
@@ -645,7 +645,7 @@ TEST_CASE("/healthz reports status, version and database", "[http_server]") {
     CHECK(ParseJson(r) == json{{"status", "ok"}, {"version", BHXH_VERSION}, {"database", "ok"}});
   }
   SECTION("database failing") {
-    TestServer s({}, [] { return HealthReport{false, "database is locked"}; });
+    TestServer s({}, [] { return HealthReport{false, "database is locked", {}}; });
     HttpResult r = s.client->Get("/healthz");
     CHECK(r.status == 503);
     CHECK(ParseJson(r) == json{{"status", "degraded"},
