@@ -365,7 +365,12 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
   }
   auto phrases = [&](const std::vector<std::string>& list, std::vector<Impl::Phrase>* out) {
     for (const auto& s : list) {
-      auto t = norm.TokensFromFolded(SplitWords(FoldVietnamese(s)));
+      const auto written = SplitWords(FoldVietnamese(s));
+      auto t = norm.TokensFromFolded(written);
+      // A phrase that normalisation shrinks to fewer words than written
+      // ("nhờ anh chị" -> "nhờ": "anh chị" is a stop phrase) would match far
+      // too much: keep its words as written then.
+      if (written.size() >= 2 && t.size() < 2) t = written;
       if (t.empty()) continue;
       const std::string toned = CanonicalToned(s);
       const bool has_marks = toned != FoldVietnamese(s);

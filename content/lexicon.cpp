@@ -70,7 +70,7 @@ bool ParseLexicon(std::string_view abbreviations_json, const std::string& abbrev
     ok = false;
   } else {
     for (const auto& kv : abbr.items()) {
-      if (kv.key() != "abbreviations") {
+      if (kv.key() != "abbreviations" && kv.key() != "after_number") {
         Problem(problems, abbreviations_label, kv.key(), "unknown key '" + kv.key() + "'");
         ok = false;
       }
@@ -90,6 +90,26 @@ bool ParseLexicon(std::string_view abbreviations_json, const std::string& abbrev
           continue;
         }
         lex.abbreviations[key] = FoldPhrase(kv.value().get<std::string>());
+      }
+    }
+    if (abbr.contains("after_number")) {
+      const json& units = abbr.at("after_number");
+      if (!units.is_object()) {
+        Problem(problems, abbreviations_label, "after_number",
+                "must be an object of unit -> full word");
+        ok = false;
+      } else {
+        for (const auto& kv : units.items()) {
+          const std::string key = FoldPhrase(kv.key());
+          if (key.empty() || key.find(' ') != std::string::npos || !kv.value().is_string() ||
+              FoldPhrase(kv.value().get<std::string>()).empty()) {
+            Problem(problems, abbreviations_label, "after_number." + kv.key(),
+                    "must map a one-word unit to a non-empty string");
+            ok = false;
+            continue;
+          }
+          lex.after_number[key] = FoldPhrase(kv.value().get<std::string>());
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 // The word lists the matcher needs, kept as data staff can extend:
-//   content/abbreviations.json  {"abbreviations": {"bhxh": "bảo hiểm xã hội", "ko": "không", …}}
+//   content/abbreviations.json  {"abbreviations": {"bhxh": "bảo hiểm xã hội", "ko": "không", …},
+//                                "after_number": {"t": "tuổi", "k": "nghìn", …}}
 //   content/lexicon.json        {"synonyms": {"sinh con": ["đẻ", "sanh con"], …},
 //                                "stopwords": [...], "smalltalk": [...],
 //                                "out_of_scope": [...], "in_scope": [...],
@@ -24,6 +25,9 @@ namespace bhxh {
 struct Lexicon {
   // folded short form (one or more words) -> folded expansion
   std::map<std::string, std::string> abbreviations;
+  // units written right after a number -> folded word: "16t" = 16 tuổi,
+  // "500k" = 500 nghìn, "3th" = 3 tháng (abbreviations.json "after_number")
+  std::map<std::string, std::string> after_number;
   // folded variant phrase -> folded canonical phrase
   std::map<std::string, std::string> synonyms;
   // folded words that carry no meaning for matching (politeness, fillers)

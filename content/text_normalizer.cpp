@@ -242,6 +242,13 @@ std::vector<std::string> TextNormalizer::TokensFromFolded(
   std::vector<std::string> words;
   words.reserve(folded_words.size());
   for (const auto& w : folded_words) SplitLettersFromDigits(w, &words);
+  // A unit right after a number ("16 t", "3 th") means the unit, not the
+  // chat abbreviation the same letters stand for elsewhere ("t" = tôi).
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (!IsDigit(words[i - 1][0])) continue;
+    auto unit = lexicon_.after_number.find(words[i]);
+    if (unit != lexicon_.after_number.end()) words[i] = unit->second;
+  }
   words = ApplyPhraseMap(words, abbreviation_index_);
   // Two passes, so that a variant whose replacement forms another variant
   // ("nộp bn tiền" -> "đóng bao nhiêu" -> "mức đóng") reaches the canonical
