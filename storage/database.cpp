@@ -1,5 +1,7 @@
 #include "storage/database.h"
 
+#include <thread>
+
 #include <sqlite3.h>
 
 #include <exception>
@@ -297,8 +299,30 @@ int Database::schema_version() const {
   return version.ok() ? *version : -1;
 }
 
+std::unique_lock<std::recursive_mutex> Database::Lock(bool urgent) {
+  if (urgent) {
+    ++urgent_waiting_;
+    std::unique_lock<std::recursive_mutex> lock(mu_);
+    --urgent_waiting_;
+    return lock;
+  }
+  // Not while urgent work waits -- unless this thread already holds the
+  // connection (a nested call), which must not wait for anyone.
+  std::unique_lock<std::recursive_mutex> lock(mu_, std::try_to_lock);
+  if (lock.owns_lock() && (urgent_waiting_ == 0 || sqlite3_get_autocommit(db_) == 0)) return lock;
+  if (lock.owns_lock()) lock.unlock();
+  for (int spins = 0; urgent_waiting_ > 0 && spins < 1000; ++spins) std::this_thread::yield();
+  lock.lock();
+  return lock;
+}
+
+Status Database::InUrgentTransaction(const std::function<Status(sqlite3*)>& work) {
+  auto lock = Lock(true);
+  return InTransaction(work);  // re-enters the recursive mutex
+}
+
 Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  auto lock = Lock(false);
   // Holding the recursive mutex, an open transaction can only be this
   // thread's own outer one: join it through a savepoint, so that several
   // stores' writes (conversation state, question log, later the outbox)
@@ -337,7 +361,7 @@ Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
 }
 
 Status Database::WithConnection(const std::function<Status(sqlite3*)>& work) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  auto lock = Lock(false);
   try {
     return work(db_);
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #ifndef BHXH_STORAGE_DATABASE_H_
 #define BHXH_STORAGE_DATABASE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,10 @@ class Database {
   // fails only it is undone, and the outer work decides about the rest.
   // Thread-safe, as is every method of Database.
   Status InTransaction(const std::function<Status(sqlite3*)>& work);
+  // InTransaction for work someone is waiting on right now (the inbox's
+  // group commit, which holds back webhook answers): while it waits for
+  // the connection, new non-urgent users wait behind it.
+  Status InUrgentTransaction(const std::function<Status(sqlite3*)>& work);
   // Runs `work` with the connection locked, without a transaction (reads).
   Status WithConnection(const std::function<Status(sqlite3*)>& work);
 
@@ -55,6 +60,9 @@ class Database {
   sqlite3* db_;
   std::string path_;
   std::recursive_mutex mu_;
+  std::atomic<int> urgent_waiting_{0};
+  // Takes mu_; a non-urgent caller first lets waiting urgent work go ahead.
+  std::unique_lock<std::recursive_mutex> Lock(bool urgent);
 };
 
 }  // namespace bhxh

@@ -125,7 +125,7 @@ void SqliteEventInbox::WriterLoop() {
 void SqliteEventInbox::CommitBatch(const std::vector<Request*>& batch) {
   std::vector<std::vector<bool>> inserted(batch.size());
   std::vector<std::vector<long long>> row_ids(batch.size());
-  Status s = db_.InTransaction([&](sqlite3* db) -> Status {
+  Status s = db_.InUrgentTransaction([&](sqlite3* db) -> Status {
     // OR IGNORE: a key already stored (or stored earlier in this batch)
     // leaves the first row as it is and changes nothing, which is how a
     // redelivery is recognised.
