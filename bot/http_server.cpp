@@ -142,6 +142,16 @@ struct HttpServer::Impl {
   void AnswerChat(const http::http_request& request, const std::vector<unsigned char>& body,
                   const std::shared_ptr<RequestLog>& log);
   void HandleHealth(const http::http_request& request, const std::shared_ptr<RequestLog>& log);
+  // True when `method` is one of `allowed`; otherwise answers 405 with an
+  // Allow header and returns false.
+  bool AllowMethod(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+                   const std::string& method, const std::vector<std::string>& allowed) {
+    if (std::find(allowed.begin(), allowed.end(), method) != allowed.end()) return true;
+    std::string allow;
+    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod, {{"Allow", allow}});
+    return false;
+  }
   void HandleStatic(const http::http_request& request, const std::string& path,
                     const std::shared_ptr<RequestLog>& log);
 
@@ -277,35 +287,17 @@ void HttpServer::Impl::Handle(http::http_request request) {
     const std::string path = request.relative_uri().path();
     if (auto r = routes.find(path); r != routes.end()) {
       log->route = r->first.c_str();
-      const auto& allowed = r->second.methods;
-      if (std::find(allowed.begin(), allowed.end(), method) == allowed.end()) {
-        std::string allow;
-        for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-        SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
-                  {{"Allow", allow}});
-        return;
-      }
-      HandleRoute(request, r->second, log);
+      if (AllowMethod(request, log, method, r->second.methods)) HandleRoute(request, r->second, log);
       return;
     }
     if (path == "/api/chat") {
       log->route = "/api/chat";
-      if (method != http::methods::POST) {
-        SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
-                  {{"Allow", "POST"}});
-        return;
-      }
-      HandleChat(request, log);
+      if (AllowMethod(request, log, method, {http::methods::POST})) HandleChat(request, log);
       return;
     }
     if (path == "/healthz") {
       log->route = "/healthz";
-      if (method != http::methods::GET) {
-        SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
-                  {{"Allow", "GET"}});
-        return;
-      }
-      HandleHealth(request, log);
+      if (AllowMethod(request, log, method, {http::methods::GET})) HandleHealth(request, log);
       return;
     }
     log->route = "static";
