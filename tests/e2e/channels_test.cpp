@@ -364,3 +364,25 @@ TEST_CASE("messenger-setup sets Get Started, the greeting and the menu through t
   CHECK(profile["persistent_menu"][0]["call_to_actions"].size() == 3);
   CHECK(profile["persistent_menu"][0]["call_to_actions"][0]["payload"] == "MENU_FAQ");
 }
+
+TEST_CASE("the service log holds no secret, user id or message text") {
+  Bot bot;
+  const std::string text = "số điện thoại 0912345678, cccd 051234567890";
+  const std::string body = MessengerBody("PSID-SECRET-8", "m-8", text);
+  REQUIRE(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
+  const std::string zbody = ZaloBody("Z-SECRET-8", "zm-8", text);
+  REQUIRE(bot.client().Post("/webhook/zalo", zbody, ZaloSignature(zbody)).status == 200);
+  REQUIRE(FakePlatform::WaitUntil(
+      [&] { return QueryInt(bot.db(), "SELECT count(*) FROM outbox WHERE status = 'sent'") == 2; }));
+  const std::string log = bot.server->StderrText();
+  CHECK(log.find("\"route\":\"/webhook/messenger\"") != std::string::npos);  // the log is there
+  for (const std::string& secret :
+       {std::string(kPageToken), std::string(kAppSecret), std::string(kVerifyToken),
+        std::string(kOaSecret), std::string("zalo-app-secret"), std::string("access-1"),
+        std::string("access-2"), std::string("refresh-1"), std::string("refresh-2"),
+        std::string("PSID-SECRET-8"), std::string("Z-SECRET-8"), std::string("0912345678"),
+        std::string("051234567890")}) {
+    CAPTURE(secret);
+    CHECK(log.find(secret) == std::string::npos);
+  }
+}
