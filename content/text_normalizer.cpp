@@ -88,9 +88,12 @@ size_t NfcLength(std::string_view utf8) {
   return n;
 }
 
-std::string FoldVietnamese(std::string_view utf8) {
-  // Decompose, case-fold and strip marks in one pass; đ has no
-  // decomposition, so it is mapped by hand.
+namespace {
+
+// The slow, general fold: decompose, case-fold and strip marks with
+// utf8proc; đ has no decomposition, so it is mapped by hand. Other letters
+// (rare scripts) are kept as they are; everything else separates words.
+std::string FoldGeneral(std::string_view utf8) {
   const std::string stripped =
       Map(utf8, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
   std::string out;
@@ -106,8 +109,6 @@ std::string FoldVietnamese(std::string_view utf8) {
       c = static_cast<char>(cp - 'A' + 'a');
     }
     if (c == 0) {
-      // Other letters (rare scripts) are kept as they are; everything else
-      // separates words.
       const auto cat = utf8proc_category(cp);
       if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
         if (pending_space && !out.empty()) out.push_back(' ');
@@ -122,6 +123,69 @@ std::string FoldVietnamese(std::string_view utf8) {
     pending_space = false;
     out.push_back(c);
   });
+  return out;
+}
+
+// What FoldGeneral makes of each code point below kFoldTableSize (Latin
+// with all Vietnamese letters, combining marks): an ASCII letter or digit,
+// nothing (a mark), a separator, or "use the general fold".
+constexpr utf8proc_int32_t kFoldTableSize = 0x2000;
+constexpr char kDrop = 1, kSeparator = 2, kGeneral = 3;
+
+const std::vector<char>& FoldTable() {
+  static const std::vector<char> table = [] {
+    std::vector<char> t(kFoldTableSize, kGeneral);
+    for (utf8proc_int32_t cp = 0; cp < kFoldTableSize; ++cp) {
+      std::string one;
+      AppendCodepoint(one, cp);
+      if (cp == 0 || !utf8proc_codepoint_valid(cp)) continue;
+      const std::string folded = FoldGeneral(one);
+      const auto cat = utf8proc_category(cp);
+      if (folded.size() == 1 && folded[0] >= '0' && folded[0] <= 'z') {
+        t[static_cast<size_t>(cp)] = folded[0];
+      } else if (folded.empty() &&
+                 (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+                  cat == UTF8PROC_CATEGORY_ME)) {
+        t[static_cast<size_t>(cp)] = kDrop;
+      } else if (folded.empty()) {
+        t[static_cast<size_t>(cp)] = kSeparator;
+      }
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::string FoldVietnamese(std::string_view utf8) {
+  // Fast path over a table for the Latin range, which is every Vietnamese
+  // letter in NFC or NFD form; the general fold for anything else. Both give
+  // the same result (the table is computed with the general fold).
+  const std::vector<char>& table = FoldTable();
+  std::string out;
+  out.reserve(utf8.size());
+  bool pending_space = false;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(utf8.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0 || cp >= kFoldTableSize || table[static_cast<size_t>(cp)] == kGeneral) {
+      return FoldGeneral(utf8);
+    }
+    p += n;
+    left -= n;
+    const char c = table[static_cast<size_t>(cp)];
+    if (c == kDrop) continue;
+    if (c == kSeparator) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out.empty()) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "content/text_normalizer.h"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <utf8proc.h>
 
 #include "content/lexicon.h"
 
@@ -100,4 +102,31 @@ TEST_CASE("stopwords are recognised") {
   CHECK(n.IsStopword("nhe"));
   CHECK_FALSE(n.IsStopword("the"));  // thẻ (card) must never be dropped
   CHECK_FALSE(n.IsStopword("ho"));   // hộ (household)
+}
+
+TEST_CASE("every Vietnamese vowel with every tone folds to its base letter, in NFC and NFD") {
+  auto [letters, base] = GENERATE(table<std::string, char>({
+      {"àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'a'},
+      {"èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ", 'e'},
+      {"ìíỉĩịÌÍỈĨỊ", 'i'},
+      {"òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'o'},
+      {"ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ", 'u'},
+      {"ỳýỷỹỵỲÝỶỸỴ", 'y'},
+      {"đĐ", 'd'},
+  }));
+  CAPTURE(letters);
+  const std::string nfc = NormalizeNfc(letters);
+  const std::string folded = FoldVietnamese(nfc);
+  CHECK(folded == std::string(NfcLength(nfc), base));
+  // The same letters decomposed (NFD) fold the same.
+  utf8proc_uint8_t* nfd = utf8proc_NFD(reinterpret_cast<const utf8proc_uint8_t*>(nfc.c_str()));
+  REQUIRE(nfd != nullptr);
+  CHECK(FoldVietnamese(reinterpret_cast<const char*>(nfd)) == folded);
+  std::free(nfd);
+}
+
+TEST_CASE("text outside the Latin range keeps its letters and separates on the rest") {
+  CHECK(FoldVietnamese("bhyt → Ελλάδα 日本") == "bhyt ελλαδα 日本");
+  CHECK(FoldVietnamese("straße") == "strasse");
+  CHECK(FoldVietnamese("x² y") == "x y");
 }
