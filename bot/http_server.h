@@ -8,8 +8,9 @@
 //                     400 malformed JSON / missing fields (JSON {"error": message}),
 //                     413 body over the limit, 429 per-session rate limit,
 //                     500 {"error", "request_id"} on an internal error.
-//   GET  /healthz     200 {"status":"ok","version":...,"database":"ok"}
-//                     (503 with the same shape when the database check fails)
+//   GET  /healthz     200 {"status":"ok","version":...,"database":"ok", <named checks>}
+//                     (503 with the same shape when a check fails)
+//   routes added with AddRoute (the Messenger and Zalo webhooks)
 // Every handler catches everything: an exception never escapes to cpprestsdk.
 #ifndef BHXH_BOT_HTTP_SERVER_H_
 #define BHXH_BOT_HTTP_SERVER_H_

@@ -32,7 +32,7 @@ struct ZaloConfig {
 // How the outbox sender retries and paces sends.
 struct SendingConfig {
   int max_attempts = 10;            // then the row is failed ("gave_up")
-  double base_backoff_ms = 1000;    // first retry after ~this (full jitter)
+  double base_backoff_ms = 1000;    // first retry after 0.5-1 x this (equal jitter), doubling
   double max_backoff_ms = 300000;   // backoff cap (5 min)
   double messenger_per_second = 50; // per page; Meta allows 300/s
   double zalo_per_second = 20;      // per OA; Zalo allows 4,000/min per app
