@@ -81,6 +81,18 @@ std::unique_ptr<Database> OpenDatabase(const Config& config, std::ostream& err) 
   return std::move(db).value();
 }
 
+// Loads a FAQ file, reporting its problems; false when invalid.
+bool LoadFaqOrReport(const std::string& path, const SharedContent& shared,
+                     std::vector<FaqEntry>* entries, std::ostream& err) {
+  FaqParseResult parsed = LoadFaqChecked(path, *shared.variables);
+  if (!parsed.ok()) {
+    err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
+    return false;
+  }
+  *entries = std::move(parsed.entries);
+  return true;
+}
+
 // The live FAQ; on first start (empty database) the shipped faq.json is
 // imported so the service answers out of the box.
 bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
@@ -96,29 +108,14 @@ bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
     return true;
   }
   const std::string path = ContentFiles{config.content_dir}.faq();
-  FaqParseResult shipped = LoadFaqChecked(path, *shared.variables);
-  if (!shipped.ok()) {
-    err << "error: invalid FAQ content:\n" << JoinProblems(shipped.problems) << "\n";
-    return false;
-  }
-  auto rev = store->ReplaceAll(shipped.entries, "first start: " + path, SystemClock().Now());
+  std::vector<FaqEntry> shipped;
+  if (!LoadFaqOrReport(path, shared, &shipped, err)) return false;
+  auto rev = store->ReplaceAll(shipped, "first start: " + path, SystemClock().Now());
   if (!rev.ok()) {
     err << "error: " << rev.status().message() << "\n";
     return false;
   }
-  *entries = std::move(shipped.entries);
-  return true;
-}
-
-// Loads a FAQ file, reporting its problems; false when invalid.
-bool LoadFaqOrReport(const std::string& path, const SharedContent& shared,
-                     std::vector<FaqEntry>* entries, std::ostream& err) {
-  FaqParseResult parsed = LoadFaqChecked(path, *shared.variables);
-  if (!parsed.ok()) {
-    err << "error: invalid FAQ content:\n" << JoinProblems(parsed.problems) << "\n";
-    return false;
-  }
-  *entries = std::move(parsed.entries);
+  *entries = std::move(shipped);
   return true;
 }
 

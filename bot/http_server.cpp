@@ -142,6 +142,46 @@ struct HttpServer::Impl {
   void AnswerChat(const http::http_request& request, const std::vector<unsigned char>& body,
                   const std::shared_ptr<RequestLog>& log);
   void HandleHealth(const http::http_request& request, const std::shared_ptr<RequestLog>& log);
+  // Runs `work`; an exception becomes a 500 carrying the request id (an
+  // exception escaping to cpprestsdk would be a silent 500).
+  template <typename F>
+  void Guarded(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+               F&& work) {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      log->error = std::string("exception: ") + e.what();
+      SendInternalError(request, log);
+    } catch (...) {
+      log->error = "unknown exception";
+      SendInternalError(request, log);
+    }
+  }
+  // Reads the body, then runs `next(body)` guarded. A body without
+  // Content-Length (chunked) is only measured once read; in production
+  // nginx's client_max_body_size bounds it before it gets here.
+  template <typename F>
+  void WithBody(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+                F next) {
+    request.extract_vector().then(
+        [this, request, log, next](pplx::task<std::vector<unsigned char>> body_task) {
+          Guarded(request, log, [&] { next(body_task.get()); });
+        });
+  }
+  // True unless the request announces a Content-Length over `max` bytes (or
+  // one that is not a plain number), which is refused before reading.
+  static bool AnnouncedLengthFits(const http::http_request& request, size_t max) {
+    const auto& headers = request.headers();
+    auto it = headers.find(http::header_names::content_length);
+    if (it == headers.end()) return true;
+    const std::string& value = it->second;
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long announced = std::strtoull(value.c_str(), &end, 10);
+    const bool parsed = !value.empty() && end != nullptr && *end == '\0' && errno == 0 &&
+                        value.find('-') == std::string::npos;
+    return parsed && announced <= max;
+  }
   // True when `method` is one of `allowed`; otherwise answers 405 with an
   // Allow header and returns false.
   bool AllowMethod(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
@@ -269,7 +309,7 @@ void HttpServer::Impl::Send(const http::http_request& request,
 void HttpServer::Impl::Handle(http::http_request request) {
   auto log = std::make_shared<RequestLog>();
   BeginRequest();
-  try {
+  Guarded(request, log, [&] {
     log->id = NextRequestId();
     const std::string method = request.method();
     // Only our own method names reach the log, never what a client invents.
@@ -306,19 +346,8 @@ void HttpServer::Impl::Handle(http::http_request request) {
       SendError(request, log, http::status_codes::NotFound, kErrNotFound);
       return;
     }
-    if (method != http::methods::GET) {
-      SendError(request, log, http::status_codes::MethodNotAllowed, kErrMethod,
-                {{"Allow", "GET"}});
-      return;
-    }
-    HandleStatic(request, path, log);
-  } catch (const std::exception& e) {
-    log->error = std::string("exception: ") + e.what();
-    SendInternalError(request, log);
-  } catch (...) {
-    log->error = "unknown exception";
-    SendInternalError(request, log);
-  }
+    if (AllowMethod(request, log, method, {http::methods::GET})) HandleStatic(request, path, log);
+  });
 }
 
 void HttpServer::Impl::HandleHealth(const http::http_request& request,
@@ -356,92 +385,53 @@ void HttpServer::Impl::HandleStatic(const http::http_request& request, const std
 
 void HttpServer::Impl::HandleRoute(http::http_request request, const Route& route,
                                    std::shared_ptr<RequestLog> log) {
-  const auto& headers = request.headers();
-  if (auto it = headers.find(http::header_names::content_length); it != headers.end()) {
-    char* end = nullptr;
-    const unsigned long long announced = std::strtoull(it->second.c_str(), &end, 10);
-    if (it->second.empty() || *end != '\0' || announced > route.max_body_bytes) {
-      SendError(request, log, http::status_codes::RequestEntityTooLarge,
-                "request body too large (at most " + std::to_string(route.max_body_bytes) +
-                    " bytes)");
+  const std::string too_large =
+      "request body too large (at most " + std::to_string(route.max_body_bytes) + " bytes)";
+  if (!AnnouncedLengthFits(request, route.max_body_bytes)) {
+    SendError(request, log, http::status_codes::RequestEntityTooLarge, too_large);
+    return;
+  }
+  WithBody(request, log, [this, request, &route, log, too_large](const std::vector<unsigned char>& body) {
+    if (body.size() > route.max_body_bytes) {
+      SendError(request, log, http::status_codes::RequestEntityTooLarge, too_large);
       return;
     }
-  }
-  request.extract_vector().then([this, request, &route, log](
-                                    pplx::task<std::vector<unsigned char>> body_task) {
-    try {
-      const std::vector<unsigned char> body = body_task.get();
-      if (body.size() > route.max_body_bytes) {
-        SendError(request, log, http::status_codes::RequestEntityTooLarge,
-                  "request body too large (at most " + std::to_string(route.max_body_bytes) +
-                      " bytes)");
-        return;
-      }
-      RawHttpRequest raw;
-      raw.method = request.method();
-      raw.path = request.relative_uri().path();
-      raw.body.assign(body.begin(), body.end());
-      for (const auto& [name, value] : request.headers()) {
-        std::string lower = name;
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        raw.headers[lower] = value;
-      }
-      try {
-        for (const auto& [k, v] : web::uri::split_query(request.relative_uri().query())) {
-          raw.query[web::uri::decode(k)] = web::uri::decode(v);
-        }
-      } catch (...) {
-        SendError(request, log, http::status_codes::BadRequest, "malformed query string");
-        return;
-      }
-      const RawHttpResponse out = route.handler(raw);
-      if (!out.log_note.empty()) log->error = out.log_note;
-      Send(request, log, static_cast<http::status_code>(out.status), out.body, out.content_type,
-           false, {});
-    } catch (const std::exception& e) {
-      log->error = std::string("exception: ") + e.what();
-      SendInternalError(request, log);
-    } catch (...) {
-      log->error = "unknown exception";
-      SendInternalError(request, log);
+    RawHttpRequest raw;
+    raw.method = request.method();
+    raw.path = request.relative_uri().path();
+    raw.body.assign(body.begin(), body.end());
+    for (const auto& [name, value] : request.headers()) {
+      std::string lower = name;
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      raw.headers[lower] = value;
     }
+    try {
+      for (const auto& [k, v] : web::uri::split_query(request.relative_uri().query())) {
+        raw.query[web::uri::decode(k)] = web::uri::decode(v);
+      }
+    } catch (...) {
+      SendError(request, log, http::status_codes::BadRequest, "malformed query string");
+      return;
+    }
+    const RawHttpResponse out = route.handler(raw);
+    if (!out.log_note.empty()) log->error = out.log_note;
+    Send(request, log, static_cast<http::status_code>(out.status), out.body, out.content_type,
+         false, {});
   });
 }
 
 void HttpServer::Impl::HandleChat(http::http_request request, std::shared_ptr<RequestLog> log) {
   // Refuse an announced over-size body before reading it.
-  const auto& headers = request.headers();
-  auto it = headers.find(http::header_names::content_length);
-  if (it != headers.end()) {
-    const std::string& value = it->second;
-    char* end = nullptr;
-    errno = 0;
-    const unsigned long long announced = std::strtoull(value.c_str(), &end, 10);
-    const bool parsed = !value.empty() && end != nullptr && *end == '\0' && errno == 0 &&
-                        value.find('-') == std::string::npos;
-    if (!parsed || announced > options.max_chat_body_bytes) {
-      SendError(request, log, http::status_codes::RequestEntityTooLarge,
-                "nội dung yêu cầu quá lớn (tối đa " +
-                    std::to_string(options.max_chat_body_bytes) + " byte)");
-      return;
-    }
+  if (!AnnouncedLengthFits(request, options.max_chat_body_bytes)) {
+    SendError(request, log, http::status_codes::RequestEntityTooLarge,
+              "nội dung yêu cầu quá lớn (tối đa " + std::to_string(options.max_chat_body_bytes) +
+                  " byte)");
+    return;
   }
-  // A body without Content-Length (chunked) is only measured once read;
-  // in production nginx's client_max_body_size bounds it before it gets here.
-  request.extract_vector().then(
-      [this, request, log](pplx::task<std::vector<unsigned char>> body_task) {
-        try {
-          const std::vector<unsigned char> body = body_task.get();
-          AnswerChat(request, body, log);
-        } catch (const std::exception& e) {
-          log->error = std::string("exception: ") + e.what();
-          SendInternalError(request, log);
-        } catch (...) {
-          log->error = "unknown exception";
-          SendInternalError(request, log);
-        }
-      });
+  WithBody(request, log, [this, request, log](const std::vector<unsigned char>& body) {
+    AnswerChat(request, body, log);
+  });
 }
 
 void HttpServer::Impl::AnswerChat(const http::http_request& request,

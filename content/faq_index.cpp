@@ -333,7 +333,8 @@ FaqIndex::FaqIndex(std::vector<FaqEntry> entries, std::shared_ptr<const TextNorm
       x.phrasing_postings[static_cast<size_t>(f)].push_back(static_cast<int>(p));
     }
   }
-  // Bigram features carry tuning_.bigram_weight of their IDF; recompute totals with it.
+  // Bigram features carry tuning_.bigram_weight of their IDF; the totals of
+  // each phrasing and entry are summed with the final weights.
   std::vector<bool> is_bigram(x.feature_ids.size(), false);
   for (const auto& kv : x.feature_ids) {
     is_bigram[static_cast<size_t>(kv.second)] = kv.first.find(' ') != std::string::npos;

@@ -12,17 +12,7 @@
 
 using namespace bhxh;
 
-namespace {
-
-FaqEntry Entry(const std::string& id, const std::string& question) {
-  FaqEntry e;
-  e.id = id;
-  e.questions = {question};
-  e.answer = "Dạ.";
-  return e;
-}
-
-}  // namespace
+using testing::OneQuestionEntry;
 
 TEST_CASE("a FAQ imported by another connection is picked up by the running service") {
   testing::TempDir dir;
@@ -30,9 +20,9 @@ TEST_CASE("a FAQ imported by another connection is picked up by the running serv
   REQUIRE(db.ok());
   auto store = NewSqliteFaqStore(**db);
   const auto t0 = std::chrono::system_clock::now();
-  auto first = store->ReplaceAll({Entry("cu", "câu hỏi cũ về thẻ")}, "test", t0);
+  auto first = store->ReplaceAll({OneQuestionEntry("cu", "câu hỏi cũ về thẻ")}, "test", t0);
   REQUIRE(first.ok());
-  LiveContent live(testing::ShippedSnapshot({Entry("cu", "câu hỏi cũ về thẻ")}));
+  LiveContent live(testing::ShippedSnapshot({OneQuestionEntry("cu", "câu hỏi cũ về thẻ")}));
   FaqReloader reloader(*store, live, first->number);
 
   bool reloaded = true;
@@ -42,7 +32,7 @@ TEST_CASE("a FAQ imported by another connection is picked up by the running serv
   // "import-faq" in another process: a second connection to the same file.
   auto other_db = Database::Open(dir.File("bot.db"));
   REQUIRE(other_db.ok());
-  REQUIRE(NewSqliteFaqStore(**other_db)->ReplaceAll({Entry("moi", "câu hỏi mới")}, "import", t0).ok());
+  REQUIRE(NewSqliteFaqStore(**other_db)->ReplaceAll({OneQuestionEntry("moi", "câu hỏi mới")}, "import", t0).ok());
 
   REQUIRE(reloader.CheckNow(&reloaded).ok());
   CHECK(reloaded);
@@ -62,7 +52,7 @@ TEST_CASE("an edited content file is reloaded, and a broken one keeps the runnin
   auto db = Database::Open(dir.File("bot.db"));
   REQUIRE(db.ok());
   auto store = NewSqliteFaqStore(**db);
-  LiveContent live(testing::ShippedSnapshot({Entry("a", "câu hỏi")}));
+  LiveContent live(testing::ShippedSnapshot({OneQuestionEntry("a", "câu hỏi")}));
   FaqReloader reloader(*store, live, 0, ContentFiles{dir.path()});
   const auto before = live.Current();
 

@@ -8,23 +8,13 @@
 
 using namespace bhxh;
 
-namespace {
-
-FaqEntry Entry(const std::string& id, const std::string& question) {
-  FaqEntry e;
-  e.id = id;
-  e.questions = {question};
-  e.answer = "Dạ.";
-  return e;
-}
-
-}  // namespace
+using testing::OneQuestionEntry;
 
 TEST_CASE("replacing the FAQ swaps the index and keeps variables and wording") {
   LiveContent live(testing::ShippedSnapshot());
   const auto before = live.Current();
   REQUIRE(before->faq->Find("bhyt-mat-the"));
-  live.ReplaceFaq({Entry("moi", "Câu hỏi mới về thẻ BHYT")});
+  live.ReplaceFaq({OneQuestionEntry("moi", "Câu hỏi mới về thẻ BHYT")});
   const auto after = live.Current();
   CHECK(after->faq->Find("bhyt-mat-the") == nullptr);
   CHECK(after->faq->Find("moi") != nullptr);
@@ -48,7 +38,7 @@ TEST_CASE("readers never see a half-built index while the FAQ is replaced") {
     }
   });
   for (int i = 0; i < 50; ++i) {
-    live.ReplaceFaq({Entry(i % 2 ? "a" : "b", "thẻ bảo hiểm y tế")});
+    live.ReplaceFaq({OneQuestionEntry(i % 2 ? "a" : "b", "thẻ bảo hiểm y tế")});
   }
   stop = true;
   reader.join();

@@ -15,6 +15,15 @@
 
 namespace bhxh::testing {
 
+// A minimal valid FAQ entry with one question.
+inline FaqEntry OneQuestionEntry(const std::string& id, const std::string& question) {
+  FaqEntry e;
+  e.id = id;
+  e.questions = {question};
+  e.answer = "Dạ.";
+  return e;
+}
+
 inline std::shared_ptr<const ContentSnapshot> ShippedSnapshot(
     std::vector<FaqEntry> faq_override = {}, MatchThresholds thresholds = {}) {
   const std::string dir = BHXH_TEST_CONTENT_DIR;
