@@ -86,6 +86,34 @@ CivilDate VietnamDateAt(std::chrono::system_clock::time_point t) {
   return CivilDate::FromDaysSinceEpoch(static_cast<long>(days >= 0 ? days / 24 : (days - 23) / 24));
 }
 
+std::chrono::system_clock::time_point VietnamInstant(const CivilDate& date, int hour, int minute) {
+  const auto local = std::chrono::system_clock::time_point(std::chrono::hours(24) * date.DaysSinceEpoch() +
+                                                           std::chrono::hours(hour) +
+                                                           std::chrono::minutes(minute));
+  return local - kVietnamUtcOffset;
+}
+
+int VietnamMinuteOfDay(std::chrono::system_clock::time_point t) {
+  const auto minutes =
+      std::chrono::floor<std::chrono::minutes>((t + kVietnamUtcOffset).time_since_epoch()).count();
+  const long long m = minutes % (24 * 60);
+  return static_cast<int>(m < 0 ? m + 24 * 60 : m);
+}
+
+const char* VietnameseWeekdayName(int weekday) {
+  static const char* const kNames[] = {"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",
+                                       "Thứ Năm",  "Thứ Sáu", "Thứ Bảy"};
+  return weekday >= 0 && weekday < 7 ? kNames[weekday] : "";
+}
+
+std::string FormatVietnameseDateTime(std::chrono::system_clock::time_point t) {
+  const CivilDate d = VietnamDateAt(t);
+  const int minute_of_day = VietnamMinuteOfDay(t);
+  char time[32];
+  std::snprintf(time, sizeof time, "%d giờ %02d", minute_of_day / 60, minute_of_day % 60);
+  return std::string(VietnameseWeekdayName(d.Weekday())) + ", " + d.ToVietnamese() + ", " + time;
+}
+
 std::string FormatUtcTimestamp(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);

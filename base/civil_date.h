@@ -42,6 +42,17 @@ constexpr std::chrono::hours kVietnamUtcOffset{7};
 // The date in Vietnam at the given instant.
 CivilDate VietnamDateAt(std::chrono::system_clock::time_point t);
 
+// The instant of a Vietnam local date and time of day.
+std::chrono::system_clock::time_point VietnamInstant(const CivilDate& date, int hour, int minute);
+// Minutes since midnight, Vietnam time, at the given instant (0..1439).
+int VietnamMinuteOfDay(std::chrono::system_clock::time_point t);
+
+// "Chủ Nhật", "Thứ Hai" ... "Thứ Bảy" for CivilDate::Weekday() 0..6.
+const char* VietnameseWeekdayName(int weekday);
+// How a date and time are written for citizens: "Thứ Bảy, 05/12/2026,
+// 8 giờ 00" (Vietnam time; 24-hour clock, as official notices write it).
+std::string FormatVietnameseDateTime(std::chrono::system_clock::time_point t);
+
 // ISO 8601 UTC timestamp with milliseconds, "2026-11-26T15:19:49.123Z".
 std::string FormatUtcTimestamp(std::chrono::system_clock::time_point t);
 

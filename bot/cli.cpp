@@ -398,7 +398,7 @@ int Chat(const Common& common, std::istream& in, std::ostream& out, std::ostream
   if (!StartService(config, &svc, err)) return kExitError;
   const std::string user = "console";
   auto send = [&](const std::string& text, const std::string& payload) {
-    auto replies = svc.engine->Handle(Inbound{"cli", user, text, payload, svc.clock.Now()});
+    auto replies = svc.engine->Handle(Inbound{"cli", user, text, payload, svc.clock.Now(), {}, {}});
     if (!replies.ok()) {
       err << "error: " << replies.status().message() << "\n";
       return false;

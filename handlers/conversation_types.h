@@ -16,16 +16,32 @@ struct Inbound {
   std::string text;     // what the citizen typed; may be empty when payload is set
   std::string payload;  // a tapped choice's payload; empty for typed text
   std::chrono::system_clock::time_point at;
+  // Contact details the citizen shared through the platform's own form
+  // (Zalo user_submit_info); empty otherwise.
+  std::string shared_name;
+  std::string shared_phone;
+};
+
+enum class ChoiceKind {
+  kPayload,     // a button / quick reply that sends `payload` back
+  kSharePhone,  // Messenger's "send my phone number" quick reply; channels
+                // without one leave it out (the citizen types the number)
 };
 
 struct Choice {
   std::string title;    // shown on the button (Vietnamese, short)
   std::string payload;  // sent back when tapped, e.g. "FAQ:bhxh-tn-muc-dong"
+  ChoiceKind kind = ChoiceKind::kPayload;
 };
 
 struct Reply {
   std::string text;
   std::vector<Choice> choices;
+  // After this reply the conversation goes to a staff member: Messenger
+  // passes thread control to the Page Inbox; the bot is already paused.
+  bool hand_over = false;
+  // Zalo: also send the OA's "share your contact" form (request_user_info).
+  bool request_contact = false;
 };
 
 }  // namespace bhxh

@@ -7,8 +7,10 @@
 
 #include <memory>
 
+#include "content/communes.h"
 #include "content/faq_index.h"
 #include "content/messages.h"
+#include "content/office_hours.h"
 #include "content/variables.h"
 
 namespace bhxh {
@@ -18,6 +20,8 @@ struct ContentSnapshot {
   std::shared_ptr<const FaqIndex> faq;
   std::shared_ptr<const VariableTable> variables;
   std::shared_ptr<const Messages> messages;
+  std::shared_ptr<const CommuneDirectory> communes;   // content/communes.json
+  std::shared_ptr<const OfficeHours> office_hours;    // content/office_hours.json
 };
 
 class LiveContent {

@@ -1,5 +1,7 @@
 #include "storage/conversation_store.h"
 
+#include <sqlite3.h>
+
 #include <utility>
 
 #include "storage/database.h"
@@ -59,6 +61,45 @@ class SqliteConversationStore final : public ConversationStore {
       stmt->BindText(2, key.user);
       return Annotate(stmt->Run(), "conversations: delete");
     });
+  }
+
+  Result<size_t> PurgeUpdatedBefore(std::chrono::system_clock::time_point cutoff) override {
+    size_t deleted = 0;
+    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+      Result<SqliteStatement> stmt =
+          SqliteStatement::Prepare(db, "DELETE FROM conversations WHERE updated_at_ms < ?1");
+      if (!stmt.ok()) return Annotate(stmt.status(), "conversations: purge");
+      stmt->BindInt64(1, ToUnixMillis(cutoff));
+      if (Status run = stmt->Run(); !run.ok()) return Annotate(run, "conversations: purge");
+      deleted = static_cast<size_t>(sqlite3_changes(db));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return deleted;
+  }
+
+  Result<std::vector<ConversationKey>> StaleWithMarker(const std::string& marker,
+                                                       std::chrono::system_clock::time_point cutoff,
+                                                       size_t limit) override {
+    std::vector<ConversationKey> keys;
+    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
+          db,
+          "SELECT channel, user_id FROM conversations "
+          "WHERE updated_at_ms < ?1 AND instr(state, ?2) > 0 ORDER BY updated_at_ms LIMIT ?3");
+      if (!stmt.ok()) return Annotate(stmt.status(), "conversations: stale");
+      stmt->BindInt64(1, ToUnixMillis(cutoff));
+      stmt->BindText(2, marker);
+      stmt->BindInt64(3, static_cast<long long>(limit));
+      for (;;) {
+        Result<bool> row = stmt->Step();
+        if (!row.ok()) return Annotate(row.status(), "conversations: stale");
+        if (!*row) return Status::Ok();
+        keys.push_back({stmt->ColumnText(0), stmt->ColumnText(1)});
+      }
+    });
+    if (!s.ok()) return s;
+    return keys;
   }
 
  private:

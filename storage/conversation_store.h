@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -36,6 +37,14 @@ class ConversationStore {
                       std::chrono::system_clock::time_point at) = 0;
   // OK also when nothing was stored for `key`.
   virtual Status Delete(const ConversationKey& key) = 0;
+  // Privacy retention: deletes every conversation not updated since
+  // `cutoff` (updated_at < cutoff); returns how many.
+  virtual Result<size_t> PurgeUpdatedBefore(std::chrono::system_clock::time_point cutoff) = 0;
+  // Conversations last updated before `cutoff` whose state contains
+  // `marker` (the engine's marker of an unfinished form), at most `limit`,
+  // oldest first: the engine drops abandoned forms with them.
+  virtual Result<std::vector<ConversationKey>> StaleWithMarker(
+      const std::string& marker, std::chrono::system_clock::time_point cutoff, size_t limit) = 0;
 };
 
 std::unique_ptr<ConversationStore> NewSqliteConversationStore(Database& db);

@@ -20,10 +20,9 @@ namespace {
 // version a file is at. Never edit a shipped migration: add the next one.
 //
 // Planned migrations (not created yet; each will be a new entry here):
-//   3  tokens (staff and agency; hashed, scope, created/revoked) and
-//      audit_log (who read or changed which personal data, when).
-//   4  meetings, rsvps and reminder subscriptions.
-//   5  leads (citizens asking to be contacted) with agency status write-back.
+//   4  tokens (staff and agency; hashed, scope, created/revoked) and
+//      audit_log (who read or changed which personal data, when), with
+//      agency status write-back on leads.
 //
 // Conventions: instants are INTEGER milliseconds since the Unix epoch, UTC
 // (storage/unix_millis.h), in columns named *_ms; user ids are `user_id`
@@ -153,6 +152,121 @@ CREATE TABLE user_pauses (
   reason   TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (channel, user_id)
 ) WITHOUT ROWID;
+)sql"},
+    {3, R"sql(
+-- The office's outreach work: meetings, RSVPs, reminders, leads, handover.
+
+-- The meeting schedule (content/meetings.json imported by import-meetings).
+-- id is the schedule's own stable id; commune_code is a post-2025-07-01
+-- commune code (content/communes.json). kind: 'hoi_nghi_tuyen_truyen'
+-- (propaganda/dialogue/Q&A), 'hoi_nghi_khach_hang' (customer conference),
+-- 'nhom_nho' (small group). sample = 1 for the shipped demo schedule.
+CREATE TABLE meetings (
+  id              TEXT PRIMARY KEY,
+  commune_code    TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  title           TEXT NOT NULL DEFAULT '',
+  starts_ms       INTEGER NOT NULL,
+  venue           TEXT NOT NULL,
+  expected_guests INTEGER NOT NULL DEFAULT 0,
+  organiser       TEXT NOT NULL DEFAULT '',
+  status          TEXT NOT NULL
+                  CHECK (status IN ('planned', 'confirmed', 'moved', 'cancelled')),
+  notes           TEXT NOT NULL DEFAULT '',
+  sample          INTEGER NOT NULL DEFAULT 0,
+  updated_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX meetings_by_commune ON meetings (commune_code, starts_ms);
+
+-- "I will attend": one row per meeting and user. Personal data.
+CREATE TABLE meeting_rsvps (
+  meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+  channel    TEXT NOT NULL,
+  user_id    TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL,
+  PRIMARY KEY (meeting_id, channel, user_id)
+) WITHOUT ROWID;
+CREATE INDEX meeting_rsvps_by_user ON meeting_rsvps (channel, user_id);
+
+-- Opt-in to reminders of a commune's meetings. Personal data.
+CREATE TABLE reminder_subscriptions (
+  channel      TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  commune_code TEXT NOT NULL,
+  at_ms        INTEGER NOT NULL,
+  PRIMARY KEY (channel, user_id, commune_code)
+) WITHOUT ROWID;
+CREATE INDEX reminder_subscriptions_by_commune ON reminder_subscriptions (commune_code);
+
+-- Persisted reminder and change-notice jobs. kind: 'day_before',
+-- 'morning_of', 'moved', 'cancelled'. status: 'pending' until due, then
+-- 'sent' (its outbox row was written), 'outside_window' (the platform
+-- would refuse it), 'unsupported' (the channel cannot push, e.g. web),
+-- 'obsolete' (the meeting moved or was cancelled, or the user
+-- unsubscribed before it was due). Never silently dropped: each job ends
+-- in a recorded status. Personal data (who gets reminded).
+CREATE TABLE reminder_jobs (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  meeting_id  TEXT NOT NULL,
+  channel     TEXT NOT NULL,
+  user_id     TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  due_ms      INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending', 'sent', 'outside_window', 'unsupported', 'obsolete')),
+  detail      TEXT NOT NULL DEFAULT '',
+  created_ms  INTEGER NOT NULL,
+  done_ms     INTEGER,
+  UNIQUE (meeting_id, channel, user_id, kind, due_ms)
+);
+CREATE INDEX reminder_jobs_due ON reminder_jobs (status, due_ms);
+CREATE INDEX reminder_jobs_by_user ON reminder_jobs (channel, user_id);
+
+-- Citizens who asked to be contacted about joining (the lead lists the
+-- collection agencies work from). Personal data. phone is normalised
+-- (0xxxxxxxxx); one lead per (phone, commune): a second registration
+-- updates it. consent_version/consent_ms record the notice agreed to.
+CREATE TABLE leads (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel         TEXT NOT NULL,
+  user_id         TEXT NOT NULL,
+  interest        TEXT NOT NULL,
+  full_name       TEXT NOT NULL,
+  birth_year      INTEGER NOT NULL,
+  commune_code    TEXT NOT NULL,
+  village         TEXT NOT NULL DEFAULT '',
+  phone           TEXT NOT NULL,
+  cccd            TEXT NOT NULL DEFAULT '',
+  occupation      TEXT NOT NULL DEFAULT '',
+  call_time       TEXT NOT NULL DEFAULT '',
+  meeting_id      TEXT NOT NULL DEFAULT '',
+  consent_version TEXT NOT NULL,
+  consent_ms      INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'new',
+  created_ms      INTEGER NOT NULL,
+  updated_ms      INTEGER NOT NULL,
+  UNIQUE (phone, commune_code)
+);
+CREATE INDEX leads_by_commune ON leads (commune_code, status, updated_ms);
+CREATE INDEX leads_by_user ON leads (channel, user_id);
+
+-- Conversations waiting for a staff member (the staff inbox reads these).
+-- status: 'open' until a staff member releases it ('released') or the
+-- pause runs out ('expired'). Personal data: reason is a short code, the
+-- citizen's words stay in the question log.
+CREATE TABLE handover_requests (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel      TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  reason       TEXT NOT NULL DEFAULT '',
+  requested_ms INTEGER NOT NULL,
+  until_ms     INTEGER NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'released', 'expired')),
+  closed_ms    INTEGER
+);
+CREATE INDEX handover_requests_open ON handover_requests (status, requested_ms);
+CREATE INDEX handover_requests_by_user ON handover_requests (channel, user_id);
+CREATE INDEX conversations_by_updated ON conversations (updated_at_ms);
 )sql"},
 };
 

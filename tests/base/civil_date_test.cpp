@@ -35,6 +35,21 @@ TEST_CASE("the Vietnam date changes at 17:00 UTC") {
   CHECK(FormatUtcTimestamp(base + milliseconds(1500)) == "2026-06-30T00:00:01.500Z");
 }
 
+TEST_CASE("Vietnam local times convert to instants and are written the Vietnamese way") {
+  using namespace std::chrono;
+  const auto meeting = VietnamInstant(CivilDate{2026, 12, 5}, 8, 0);
+  CHECK(FormatUtcTimestamp(meeting) == "2026-12-05T01:00:00.000Z");
+  CHECK(VietnamDateAt(meeting) == CivilDate{2026, 12, 5});
+  CHECK(VietnamMinuteOfDay(meeting) == 8 * 60);
+  CHECK(FormatVietnameseDateTime(meeting) == "Thứ Bảy, 05/12/2026, 8 giờ 00");
+  CHECK(FormatVietnameseDateTime(VietnamInstant(CivilDate{2026, 12, 6}, 13, 30)) ==
+        "Chủ Nhật, 06/12/2026, 13 giờ 30");
+  // 23:30 in Vietnam is still the same day there, though UTC is 16:30.
+  CHECK(VietnamDateAt(VietnamInstant(CivilDate{2026, 12, 7}, 23, 30)) == CivilDate{2026, 12, 7});
+  CHECK(std::string(VietnameseWeekdayName(1)) == "Thứ Hai");
+  CHECK(std::string(VietnameseWeekdayName(7)).empty());
+}
+
 TEST_CASE("the fake clock moves only when told") {
   using namespace std::chrono;
   FakeClock clock(system_clock::time_point(seconds(1000)));

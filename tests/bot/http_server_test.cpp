@@ -109,6 +109,14 @@ class FailingConversationStore final : public ConversationStore {
     return Status(code_, "disk I/O error");
   }
   Status Delete(const ConversationKey&) override { return Status(code_, "disk I/O error"); }
+  Result<size_t> PurgeUpdatedBefore(std::chrono::system_clock::time_point) override {
+    return Status(code_, "disk I/O error");
+  }
+  Result<std::vector<ConversationKey>> StaleWithMarker(const std::string&,
+                                                       std::chrono::system_clock::time_point,
+                                                       size_t) override {
+    return Status(code_, "disk I/O error");
+  }
 
  private:
   StatusCode code_;

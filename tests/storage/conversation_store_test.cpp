@@ -73,6 +73,34 @@ TEST_CASE("A saved conversation can be loaded, overwritten and deleted") {
   }
 }
 
+TEST_CASE("Old conversations are purged and stale ones with a marker are found") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  auto store = NewSqliteConversationStore(*db);
+  REQUIRE(store->Save({"web", "old-form"}, "v=1\nflow=lead\n", Second(0)).ok());
+  REQUIRE(store->Save({"web", "old-plain"}, "v=1\n", Second(10)).ok());
+  REQUIRE(store->Save({"zalo", "new-form"}, "v=1\nflow=lead\n", Second(100)).ok());
+
+  Result<std::vector<ConversationKey>> stale = store->StaleWithMarker("flow=lead", Second(50), 10);
+  REQUIRE(stale.ok());
+  REQUIRE(stale->size() == 1);
+  CHECK(stale->front().channel == "web");
+  CHECK(stale->front().user == "old-form");
+  Result<std::vector<ConversationKey>> limited = store->StaleWithMarker("v=1", Second(200), 2);
+  REQUIRE(limited.ok());
+  REQUIRE(limited->size() == 2);
+  CHECK(limited->at(0).user == "old-form");  // oldest first
+  CHECK(limited->at(1).user == "old-plain");
+
+  // updated_at < cutoff is purged; a conversation updated at the cutoff stays.
+  Result<size_t> purged = store->PurgeUpdatedBefore(Second(10));
+  REQUIRE(purged.ok());
+  CHECK(*purged == 1);
+  CHECK_FALSE(LoadOrFail(*store, {"web", "old-form"}).has_value());
+  CHECK(LoadOrFail(*store, {"web", "old-plain"}).has_value());
+  CHECK(LoadOrFail(*store, {"zalo", "new-form"}).has_value());
+}
+
 TEST_CASE("Saved conversations survive closing and reopening the database") {
   ScratchDir dir;
   const std::string path = dir.File("bhxh-bot.db");

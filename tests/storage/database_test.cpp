@@ -38,7 +38,7 @@ TEST_CASE("Opening a new file creates it with WAL, the current schema version an
 
   CHECK(std::filesystem::is_regular_file(path));
   CHECK(db->path() == path);
-  CHECK(CurrentSchemaVersion() == 2);
+  CHECK(CurrentSchemaVersion() == 3);
   CHECK(db->schema_version() == CurrentSchemaVersion());
   CHECK(db->HealthCheck() == "ok");
 
@@ -61,9 +61,13 @@ TEST_CASE("Opening a new file creates it with WAL, the current schema version an
   CHECK(raw.QueryText("PRAGMA journal_mode") == "wal");
   CHECK(raw.QueryText("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
                       "WHERE name NOT LIKE 'sqlite_%' ORDER BY name)") ==
-        "channel_tokens,conversations,faq_entries,faq_revisions,inbox_events,"
-        "inbox_events_by_status,outbox,outbox_by_due,outbox_by_user,question_log,"
-        "question_log_by_at,question_log_by_outcome,user_pauses");
+        "channel_tokens,conversations,conversations_by_updated,faq_entries,faq_revisions,"
+        "handover_requests,handover_requests_by_user,handover_requests_open,inbox_events,"
+        "inbox_events_by_status,leads,leads_by_commune,leads_by_user,meeting_rsvps,"
+        "meeting_rsvps_by_user,meetings,meetings_by_commune,outbox,outbox_by_due,outbox_by_user,"
+        "question_log,question_log_by_at,question_log_by_outcome,reminder_jobs,"
+        "reminder_jobs_by_user,reminder_jobs_due,reminder_subscriptions,"
+        "reminder_subscriptions_by_commune,user_pauses");
 }
 
 TEST_CASE("Reopening a migrated database changes neither its schema nor its data") {
@@ -102,7 +106,7 @@ TEST_CASE("A database from a newer bhxh-bot is refused and left untouched") {
   CHECK(db.status().code() == StatusCode::kFailedPrecondition);
   CHECK(db.status().message() ==
         "database " + path +
-            " has schema version 7, newer than this bhxh-bot (2); upgrade bhxh-bot or restore a "
+            " has schema version 7, newer than this bhxh-bot (3); upgrade bhxh-bot or restore a "
             "backup");
 
   const bool unchanged = ReadFileBytes(path) == before;  // not printed: binary
@@ -144,10 +148,13 @@ void DowngradeToVersion1(const std::string& path) {
   OpenOrFail(path);
   RawConnection raw(path);
   raw.Exec("DROP TABLE inbox_events; DROP TABLE outbox; DROP TABLE channel_tokens;"
-           "DROP TABLE user_pauses; DELETE FROM sqlite_sequence; PRAGMA user_version = 1;");
+           "DROP TABLE user_pauses; DROP TABLE meeting_rsvps; DROP TABLE meetings;"
+           "DROP TABLE reminder_subscriptions; DROP TABLE reminder_jobs; DROP TABLE leads;"
+           "DROP TABLE handover_requests; DROP INDEX conversations_by_updated;"
+           "DELETE FROM sqlite_sequence; PRAGMA user_version = 1;");
 }
 
-TEST_CASE("A version-1 database is upgraded to version 2 and keeps its data") {
+TEST_CASE("A version-1 database is upgraded to the current version and keeps its data") {
   ScratchDir dir;
   const std::string path = dir.File("bhxh-bot.db");
   DowngradeToVersion1(path);
@@ -157,12 +164,16 @@ TEST_CASE("A version-1 database is upgraded to version 2 and keeps its data") {
   }
 
   auto db = OpenOrFail(path);
-  CHECK(db->schema_version() == 2);
+  CHECK(db->schema_version() == CurrentSchemaVersion());
   CHECK(CountRows(*db, "conversations") == 1);
   CHECK(CountRows(*db, "inbox_events") == 0);
   CHECK(CountRows(*db, "outbox") == 0);
   CHECK(CountRows(*db, "channel_tokens") == 0);
   CHECK(CountRows(*db, "user_pauses") == 0);
+  for (const char* table : {"meetings", "meeting_rsvps", "reminder_subscriptions", "reminder_jobs",
+                            "leads", "handover_requests"}) {
+    CHECK(CountRows(*db, table) == 0);
+  }
 }
 
 TEST_CASE("A failing migration 2 leaves a version-1 database as it was") {
