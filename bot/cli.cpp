@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
@@ -18,11 +19,17 @@
 #include "bot/faq_reloader.h"
 #include "bot/periodic_task.h"
 #include "bot/http_server.h"
+#include "bot/calendar_routes.h"
+#include "content/meeting_schedule.h"
 #include "handlers/dialog_engine.h"
 #include "handlers/faq_handler.h"
+#include "handlers/reminder_scheduler.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "storage/faq_store.h"
+#include "storage/handover_queue.h"
+#include "storage/lead_store.h"
+#include "storage/meeting_store.h"
 #include "storage/question_log.h"
 #include "storage/unit_of_work.h"
 
@@ -272,12 +279,74 @@ struct Service {
   std::unique_ptr<ConversationStore> conversations;
   std::unique_ptr<QuestionLog> questions;
   std::unique_ptr<UnitOfWork> unit;
+  std::unique_ptr<LeadStore> leads;
+  std::unique_ptr<MeetingStore> meetings;
+  std::unique_ptr<HandoverQueue> handovers;
   std::unique_ptr<LiveContent> content;
   SystemClock clock;
   std::unique_ptr<DialogEngine> engine;
 };
 
-bool StartService(const Config& config, Service* svc, std::ostream& err) {
+void PrintScheduleChanges(const std::vector<ScheduleChange>& changes, size_t meetings,
+                          std::ostream& out) {
+  size_t added = 0, moved = 0, cancelled = 0, removed = 0, updated = 0;
+  for (const auto& c : changes) {
+    switch (c.what) {
+      case ScheduleChange::What::kAdded: ++added; break;
+      case ScheduleChange::What::kMoved: ++moved; break;
+      case ScheduleChange::What::kCancelled: ++cancelled; break;
+      case ScheduleChange::What::kRemoved: ++removed; break;
+      case ScheduleChange::What::kUpdated: ++updated; break;
+    }
+  }
+  out << meetings << " meetings: " << added << " added, " << updated << " updated, " << moved
+      << " moved, " << cancelled << " cancelled, " << removed << " removed\n";
+}
+
+// Validates a schedule file (JSON or CSV) and makes it the schedule, all or
+// nothing. Problems name the file, the line and the field.
+bool ImportSchedule(Service& svc, const std::string& path, std::ostream& out, std::ostream& err) {
+  const auto snapshot = svc.content->Current();
+  std::vector<ContentProblem> problems;
+  const auto now = svc.clock.Now();
+  auto schedule = LoadMeetingSchedule(path, *snapshot->communes, VietnamDateAt(now), &problems);
+  if (!schedule) {
+    err << "error: invalid meeting schedule, nothing imported:\n" << JoinProblems(problems) << "\n";
+    return false;
+  }
+  auto changes = svc.meetings->ReplaceSchedule(schedule->meetings, now);
+  if (!changes.ok()) {
+    err << "error: " << changes.status().message() << "\n";
+    return false;
+  }
+  PrintScheduleChanges(*changes, schedule->meetings.size(), out);
+  return true;
+}
+
+// On first start (no meeting at all) the shipped demo schedule, dated from
+// today, so a newcomer sees upcoming meetings.
+bool SampleScheduleOnFirstStart(Service& svc, const Config& config, std::ostream& err) {
+  const auto snapshot = svc.content->Current();
+  for (const auto& c : snapshot->communes->communes()) {
+    auto any = svc.meetings->AllInCommune(c.code);
+    if (!any.ok()) {
+      err << "error: " << any.status().message() << "\n";
+      return false;
+    }
+    if (!any->empty()) return true;
+  }
+  const std::string path = ContentFiles{config.content_dir}.meetings();
+  if (!FileExists(path)) return true;
+  std::ostringstream summary;
+  if (!ImportSchedule(svc, path, summary, err)) return false;
+  err << "first start: sample meeting schedule from " << path << ": " << summary.str();
+  return true;
+}
+
+// `sample_schedule`: on a database without meetings, import the shipped
+// demo schedule (not when a schedule is about to be imported).
+bool StartService(const Config& config, Service* svc, std::ostream& err,
+                  bool sample_schedule = true) {
   SharedContent shared;
   if (!LoadShared(config, &shared, err)) return false;
   svc->db = OpenDatabase(config, err);
@@ -294,9 +363,18 @@ bool StartService(const Config& config, Service* svc, std::ostream& err) {
   svc->conversations = NewSqliteConversationStore(*svc->db);
   svc->questions = NewSqliteQuestionLog(*svc->db);
   svc->unit = NewSqliteUnitOfWork(*svc->db);
-  svc->engine = std::make_unique<DialogEngine>(*svc->content, svc->conversations.get(),
-                                               svc->questions.get(), svc->clock, svc->unit.get());
-  return true;
+  svc->leads = NewSqliteLeadStore(*svc->db);
+  svc->meetings = NewSqliteMeetingStore(*svc->db);
+  svc->handovers = NewSqliteHandoverQueue(*svc->db);
+  DialogSettings settings;
+  settings.handover_pause =
+      std::chrono::minutes(static_cast<long long>(config.sending.human_pause_hours * 60));
+  svc->engine = std::make_unique<DialogEngine>(
+      *svc->content,
+      DialogStores{svc->conversations.get(), svc->questions.get(), svc->unit.get(),
+                   svc->leads.get(), svc->meetings.get(), svc->handovers.get()},
+      svc->clock, settings);
+  return !sample_schedule || SampleScheduleOnFirstStart(*svc, config, err);
 }
 
 int Serve(const Common& common, const std::string& host, int port, const std::string& web_dir,
@@ -344,6 +422,7 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
     err << "error: " << s.message() << "\n";
     return kExitError;
   }
+  AddCalendarRoutes(server, *svc.meetings, *svc.content, svc.clock);
   if (Status s = channels.Start(); !s.ok()) {
     err << "error: " << s.message() << "\n";
     return kExitError;
@@ -370,25 +449,67 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
                 << "\n";
     }
   });
-  // Citizens' question texts are personal data: keep them only as long as
-  // configured (retention_days).
+  // Citizens' question texts and conversations are personal data: keep
+  // them only as long as configured (retention_days); unfinished forms go
+  // after a day; handovers whose pause ran out are closed.
   auto purge = [&svc, &config] {
     const auto cutoff = svc.clock.Now() - std::chrono::hours(24) * config.retention_days;
     auto purged = svc.questions->PurgeOlderThan(cutoff);
     if (purged.ok() && *purged > 0) {
       std::cerr << json{{"event", "question_log_purged"}, {"rows", *purged}}.dump() << "\n";
     }
+    auto conversations = svc.conversations->PurgeUpdatedBefore(cutoff);
+    if (conversations.ok() && *conversations > 0) {
+      std::cerr << json{{"event", "conversations_purged"}, {"rows", *conversations}}.dump() << "\n";
+    }
+    auto forms = svc.engine->DropAbandonedForms();
+    if (forms.ok() && *forms > 0) {
+      std::cerr << json{{"event", "abandoned_forms_dropped"}, {"rows", *forms}}.dump() << "\n";
+    }
+    auto expired = svc.handovers->ExpireDue(svc.clock.Now());
+    if (expired.ok() && *expired > 0) {
+      std::cerr << json{{"event", "handovers_expired"}, {"rows", *expired}}.dump() << "\n";
+    }
   };
   purge();
-  PeriodicTask retention(std::chrono::hours(1), purge);
+  PeriodicTask retention(std::chrono::minutes(10), purge);
+  // Meeting reminders and change notices, within each platform's window.
+  ReminderScheduler reminders(*svc.content, *svc.meetings, *svc.conversations, svc.unit.get(),
+                              svc.clock, channels.PushWindows());
+  PeriodicTask remind(std::chrono::seconds(30), [&reminders, &channels] {
+    std::vector<std::pair<std::string, std::string>> woken;
+    auto ended = reminders.RunDue([&](const std::string& channel, const std::string& user,
+                                      const std::vector<Reply>& replies) {
+      woken.emplace_back(channel, user);
+      return channels.EnqueueFirst(channel, user, replies);
+    });
+    if (!ended.ok()) {
+      std::cerr << json{{"event", "reminders_failed"}, {"error", ended.status().message()}}.dump(
+                       -1, ' ', false, json::error_handler_t::replace)
+                << "\n";
+    } else if (*ended > 0) {
+      std::cerr << json{{"event", "reminder_jobs_ended"}, {"jobs", *ended}}.dump() << "\n";
+    }
+    for (const auto& [channel, user] : woken) channels.Notify(channel, user);
+  });
   int sig = 0;
   sigwait(&stop_signals, &sig);
   reload.Stop();
   retention.Stop();
+  remind.Stop();
   err << "bhxh-bot: stopping (signal " << sig << ")\n";
   server.Stop();
   channels.Stop();
   return 0;
+}
+
+int ImportMeetings(const Common& common, const std::string& file, std::ostream& out,
+                   std::ostream& err) {
+  Config config;
+  if (!BuildConfig(common, &config, err)) return kExitError;
+  Service svc;
+  if (!StartService(config, &svc, err, /*sample_schedule=*/false)) return kExitError;
+  return ImportSchedule(svc, file, out, err) ? 0 : kExitError;
 }
 
 int Chat(const Common& common, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -398,7 +519,7 @@ int Chat(const Common& common, std::istream& in, std::ostream& out, std::ostream
   if (!StartService(config, &svc, err)) return kExitError;
   const std::string user = "console";
   auto send = [&](const std::string& text, const std::string& payload) {
-    auto replies = svc.engine->Handle(Inbound{"cli", user, text, payload, svc.clock.Now(), {}, {}});
+    auto replies = svc.engine->Handle(Inbound{"cli", user, text, payload, svc.clock.Now(), {}, {}, {}});
     if (!replies.ok()) {
       err << "error: " << replies.status().message() << "\n";
       return false;
@@ -513,6 +634,12 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   auto* export_faq = app.add_subcommand("export-faq", "write the live FAQ in the import format");
   export_faq->add_option("-o,--output", export_file, "output file (default stdout)");
 
+  std::string meetings_file;
+  auto* import_meetings = app.add_subcommand(
+      "import-meetings", "validate a meeting schedule (JSON or CSV) and make it the schedule");
+  import_meetings->add_option("file", meetings_file, "schedule file (content/meetings.json format, or CSV)")
+      ->required();
+
   auto* messenger_setup = app.add_subcommand(
       "messenger-setup", "set Get Started, greeting and menu of the Facebook Page");
 
@@ -535,7 +662,7 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
       if (a.empty() || a[0] == '-') continue;
       if (app.get_subcommands([&](CLI::App* c) { return c->get_name() == a; }).empty()) {
         err << "error: unknown command '" << a
-            << "' (commands: serve, ask, chat, import-faq, export-faq, messenger-setup)\nRun 'bhxh-bot --help' for usage.\n";
+            << "' (commands: serve, ask, chat, import-faq, export-faq, import-meetings, messenger-setup)\nRun 'bhxh-bot --help' for usage.\n";
         return kExitUsage;
       }
       break;
@@ -549,6 +676,7 @@ int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     if (*chat) return Chat(common, in, out, err);
     if (*import_faq) return ImportFaq(common, import_file, out, err);
     if (*export_faq) return ExportFaq(common, export_file, out, err);
+    if (*import_meetings) return ImportMeetings(common, meetings_file, out, err);
     if (*messenger_setup) return MessengerSetup(common, out, err);
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";

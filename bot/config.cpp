@@ -164,7 +164,8 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
                                   {"access_token", &c.zalo.access_token},
                                   {"refresh_token", &c.zalo.refresh_token},
                                   {"openapi_base_url", &c.zalo.openapi_base_url},
-                                  {"oauth_base_url", &c.zalo.oauth_base_url}}))
+                                  {"oauth_base_url", &c.zalo.oauth_base_url},
+                                  {"request_info_image_url", &c.zalo.request_info_image_url}}))
            .ok()) {
     return s;
   }
@@ -189,7 +190,7 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
           {"workers", &workers, 1, 64},
           {"http_timeout_ms", &g.http_timeout_ms, 100, 120000},
           {"token_refresh_margin_s", &g.token_refresh_margin_s, 0, 86400},
-          {"human_pause_hours", &g.human_pause_hours, 0, 720}}) {
+          {"human_pause_hours", &g.human_pause_hours, 1, 720}}) {
       if (!(s = ReadNumber(path, w, "sending.", key, lo, hi, ptr)).ok()) return s;
     }
     g.max_attempts = static_cast<int>(attempts);

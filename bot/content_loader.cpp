@@ -35,7 +35,14 @@ bool LoadSharedContent(const ContentFiles& files, SharedContent* out,
   std::shared_ptr<const VariableTable> variables = VariableTable::Load(files.variables(), problems);
   std::shared_ptr<const Messages> messages =
       Messages::Load(files.messages(), RequiredMessageKeys(), problems);
-  if (!lexicon_ok || !variables || !messages || problems->size() != before) return false;
+  std::shared_ptr<const CommuneDirectory> communes = CommuneDirectory::Load(files.communes(), problems);
+  std::shared_ptr<const OfficeHours> office_hours = OfficeHours::Load(files.office_hours(), problems);
+  if (!lexicon_ok || !variables || !messages || !communes || !office_hours ||
+      problems->size() != before) {
+    return false;
+  }
+  out->communes = std::move(communes);
+  out->office_hours = std::move(office_hours);
   out->normalizer = std::make_shared<const TextNormalizer>(std::move(lexicon));
   out->variables = std::move(variables);
   out->messages = std::move(messages);
@@ -54,6 +61,8 @@ std::shared_ptr<const ContentSnapshot> MakeSnapshot(const SharedContent& shared,
   snapshot->faq = std::make_shared<const FaqIndex>(std::move(faq), shared.normalizer, thresholds);
   snapshot->variables = shared.variables;
   snapshot->messages = shared.messages;
+  snapshot->communes = shared.communes;
+  snapshot->office_hours = shared.office_hours;
   return snapshot;
 }
 

@@ -1,5 +1,6 @@
 // Loads the shipped content files of a content directory (faq.json,
-// variables.json, messages.vi.json, abbreviations.json, lexicon.json) and
+// variables.json, messages.vi.json, abbreviations.json, lexicon.json,
+// communes.json, office_hours.json) and
 // builds the snapshot the dialog engine answers from.
 #ifndef BHXH_BOT_CONTENT_LOADER_H_
 #define BHXH_BOT_CONTENT_LOADER_H_
@@ -22,6 +23,9 @@ struct ContentFiles {
   std::string messages() const { return dir + "/messages.vi.json"; }
   std::string abbreviations() const { return dir + "/abbreviations.json"; }
   std::string lexicon() const { return dir + "/lexicon.json"; }
+  std::string communes() const { return dir + "/communes.json"; }
+  std::string office_hours() const { return dir + "/office_hours.json"; }
+  std::string meetings() const { return dir + "/meetings.json"; }
 };
 
 // Everything but the FAQ: shared by the shipped FAQ, the live FAQ in the
@@ -30,6 +34,8 @@ struct SharedContent {
   std::shared_ptr<const TextNormalizer> normalizer;
   std::shared_ptr<const VariableTable> variables;
   std::shared_ptr<const Messages> messages;
+  std::shared_ptr<const CommuneDirectory> communes;
+  std::shared_ptr<const OfficeHours> office_hours;
 };
 
 // `explicit_dir` if not empty; else ./content when it holds faq.json; else

@@ -18,7 +18,8 @@ std::vector<std::timespec> FaqReloader::FileTimes() const {
   std::vector<std::timespec> times;
   if (files_.dir.empty()) return times;
   for (const std::string& path :
-       {files_.variables(), files_.messages(), files_.abbreviations(), files_.lexicon()}) {
+       {files_.variables(), files_.messages(), files_.abbreviations(), files_.lexicon(),
+        files_.communes(), files_.office_hours()}) {
     struct stat st {};
     times.push_back(::stat(path.c_str(), &st) == 0 ? st.st_mtim : std::timespec{0, 0});
   }

@@ -55,6 +55,17 @@ constexpr char kErrSessionFormat[] =
 constexpr char kErrTextNotString[] = "trường \"text\" phải là chuỗi";
 constexpr char kErrPayloadNotString[] = "trường \"payload\" phải là chuỗi";
 constexpr char kErrNothingToHandle[] = "cần có \"text\" hoặc \"payload\"";
+constexpr char kErrMeetingFormat[] =
+    "trường \"meeting\" phải là mã hội nghị (chữ thường không dấu, số, dấu gạch ngang; tối đa 64 ký tự)";
+
+// A meeting id as the schedule defines it: [a-z0-9-]{1,64}.
+bool IsValidMeetingId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
 constexpr char kErrRateLimited[] = "bạn gửi quá nhanh, vui lòng thử lại sau ít giây";
 constexpr char kErrNotFound[] = "không tìm thấy";
 constexpr char kErrMethod[] = "phương thức không được hỗ trợ";
@@ -325,7 +336,19 @@ void HttpServer::Impl::Handle(http::http_request request) {
       return;
     }
     const std::string path = request.relative_uri().path();
-    if (auto r = routes.find(path); r != routes.end()) {
+    auto r = routes.find(path);
+    if (r == routes.end()) {
+      // "/calendar/*" serves every path under "/calendar/".
+      for (auto it = routes.begin(); it != routes.end(); ++it) {
+        const std::string& key = it->first;
+        if (key.size() >= 2 && key.compare(key.size() - 2, 2, "/*") == 0 &&
+            path.size() > key.size() - 1 && path.compare(0, key.size() - 1, key, 0, key.size() - 1) == 0) {
+          r = it;
+          break;
+        }
+      }
+    }
+    if (r != routes.end()) {
       log->route = r->first.c_str();
       if (AllowMethod(request, log, method, r->second.methods)) HandleRoute(request, r->second, log);
       return;
@@ -483,6 +506,14 @@ void HttpServer::Impl::AnswerChat(const http::http_request& request,
     }
     payload = p->get<std::string>();
   }
+  std::string meeting;
+  if (auto m = doc.find("meeting"); m != doc.end() && !m->is_null()) {
+    if (!m->is_string() || !IsValidMeetingId(m->get_ref<const std::string&>())) {
+      SendError(request, log, status_codes::BadRequest, kErrMeetingFormat);
+      return;
+    }
+    meeting = m->get<std::string>();
+  }
   if (text.empty() && payload.empty()) {
     SendError(request, log, status_codes::BadRequest, kErrNothingToHandle);
     return;
@@ -511,6 +542,7 @@ void HttpServer::Impl::AnswerChat(const http::http_request& request,
   in.user = session;
   in.text = std::move(text);
   in.payload = std::move(payload);
+  in.meeting_context = std::move(meeting);
   in.at = clock.Now();
 
   Result<std::vector<Reply>> replies = [&] {
@@ -537,6 +569,7 @@ void HttpServer::Impl::AnswerChat(const http::http_request& request,
   for (const Reply& r : *replies) {
     json choices = json::array();
     for (const Choice& c : r.choices) {
+      if (c.kind == ChoiceKind::kSharePhone) continue;  // a browser has no phone number to share
       choices.push_back({{"title", c.title}, {"payload", c.payload}});
     }
     out.push_back({{"text", r.text}, {"choices", std::move(choices)}});

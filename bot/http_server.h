@@ -71,7 +71,9 @@ class HttpServer {
              std::function<HealthReport()> health, const Clock& clock);
   ~HttpServer();
   // Registers `path` for `methods` (others get 405), before Start(). A body
-  // over `max_body_bytes` is refused with 413 before the handler runs.
+  // over `max_body_bytes` is refused with 413 before the handler runs. A
+  // path ending in "/*" ("/calendar/*") serves every longer path under it;
+  // exact paths win.
   void AddRoute(const std::string& path, std::vector<std::string> methods, size_t max_body_bytes,
                 RawRouteHandler handler);
 

@@ -40,8 +40,9 @@ struct CommuneMatch {
   // Communes the text may mean, in file order: empty = no commune named;
   // one = that commune; several = ask the citizen which.
   std::vector<const Commune*> candidates;
-  // The words that named it, as typed ("son linh", "Di Lăng"); empty when
-  // nothing matched.
+  // The words that named it, as typed ("son linh", "Di Lăng", "huyện Sơn
+  // Hà"); several places joined with ", " in text order ("Sơn Kỳ, Sơn
+  // Ba"); empty when nothing matched.
   std::string matched;
   bool ambiguous() const { return candidates.size() > 1; }
 };
@@ -59,6 +60,8 @@ class CommuneDirectory {
                                                 std::vector<ContentProblem>* problems);
 
   const std::vector<Commune>& communes() const { return communes_; }
+  // The "source" string of the file (the legal basis), for citing.
+  const std::string& source() const { return source_; }
   // By the post-2025 code, or nullptr.
   const Commune* FindByCode(std::string_view code) const;
   // By exact name, NFC or NFD, any case, with or without a "xã " prefix
@@ -73,16 +76,39 @@ class CommuneDirectory {
   // Sơn Hà and Sơn Hạ). "huyện Sơn Hà" / "huyen son tay" → every commune of
   // the former district. A bare number 1..8 is not a commune (the dialog
   // handles numbered choices). Names of places outside this office
-  // ("Sơn Tịnh", "Sơn Mai") match nothing.
+  // ("Sơn Tịnh", "Sơn Mai") match nothing. Partial diacritics: a syllable
+  // typed without a tone mark matches every tone of it, one typed with a
+  // tone only that tone ("Son Hạ" is Sơn Hạ; "sơn ha" is Sơn Hà and Sơn
+  // Hạ). Names are matched as whole words anywhere in the text; a message
+  // naming several places gets all their communes.
   CommuneMatch Resolve(std::string_view text) const;
 
  private:
-  std::vector<Commune> communes_;
+  // One syllable of a name: "hạ" -> {"ha", "ha", 5}; "sơn" -> {"son", "sơn", 0}.
+  struct Syllable {
+    std::string folded;    // FoldVietnamese: no diacritics
+    std::string toneless;  // lower-case NFC with vowel marks, without the tone
+    int tone = 0;          // CanonicalToned digit; 0 = level tone (no mark)
+  };
+  // A name Resolve() looks for, and the communes it names (indexes into
+  // communes_, ascending). A district pattern must follow "huyện"/"h.".
+  struct NamePattern {
+    std::vector<Syllable> syllables;
+    std::vector<size_t> communes;
+    bool district = false;
+  };
   struct District {
     std::string name;
     std::vector<std::string> codes;
   };
+
+  CommuneDirectory() = default;
+  void BuildPatterns();
+
+  std::string source_;
+  std::vector<Commune> communes_;
   std::vector<District> districts_;
+  std::vector<NamePattern> patterns_;
 };
 
 }  // namespace bhxh

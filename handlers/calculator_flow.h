@@ -33,6 +33,9 @@ class CalculatorFlow {
   FlowOutcome Continue(TurnContext& t) const;
   // The open question again (after an unrelated question was answered).
   Reply Resume(const TurnContext& t) const;
+
+  // The keys of content/messages.vi.json this flow uses.
+  static const std::vector<std::string>& MessageKeys();
 };
 
 }  // namespace bhxh

@@ -20,6 +20,9 @@ struct Inbound {
   // (Zalo user_submit_info); empty otherwise.
   std::string shared_name;
   std::string shared_phone;
+  // The meeting the conversation happens at (the kiosk page at a meeting
+  // hall passes it): a lead registered here records it. "" otherwise.
+  std::string meeting_context;
 };
 
 enum class ChoiceKind {
@@ -42,6 +45,10 @@ struct Reply {
   bool hand_over = false;
   // Zalo: also send the OA's "share your contact" form (request_user_info).
   bool request_contact = false;
+  // The citizen's data was erased in this turn ("xóa thông tin của tôi"):
+  // the channel deletes what it keeps of the user too (inbox events,
+  // earlier outbox rows), keeping only this reply.
+  bool erase_user_data = false;
 };
 
 }  // namespace bhxh

@@ -6,27 +6,87 @@
 #include <sstream>
 
 #include "base/civil_date.h"
+#include "content/text_normalizer.h"
+#include "handlers/calculator_flow.h"
 #include "handlers/faq_handler.h"
+#include "handlers/flow.h"
+#include "handlers/lead_flow.h"
+#include "handlers/meeting_flow.h"
 #include "storage/conversation_store.h"
+#include "storage/handover_queue.h"
+#include "storage/lead_store.h"
+#include "storage/meeting_store.h"
 #include "storage/question_log.h"
 #include "storage/unit_of_work.h"
 
 namespace bhxh {
 namespace {
 
+constexpr const char* kPrivacyFlow = "delete";
+constexpr const char* kStaffPayloadPrefix = "STAFF:";
+constexpr const char* kPrivacyPayloadPrefix = "PRIVACY:";
+// The line an open flow writes into the state; DropAbandonedForms looks for it.
+constexpr const char* kOpenFlowMarker = "\nflow=";
+
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Slot values are free text: escape what the line format uses.
+std::string Escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '%') out += "%25";
+    else if (c == '\n') out += "%0A";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\x1f') out += "%1F";
+    else out += c;
+  }
+  return out;
+}
+
+std::string Unescape(const std::string& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size()) {
+      const std::string code = v.substr(i + 1, 2);
+      if (code == "25") { out += '%'; i += 2; continue; }
+      if (code == "0A") { out += '\n'; i += 2; continue; }
+      if (code == "0D") { out += '\r'; i += 2; continue; }
+      if (code == "1F") { out += '\x1f'; i += 2; continue; }
+    }
+    out += v[i];
+  }
+  return out;
+}
+
 // Conversation state, stored as "key=value" lines (storage treats it as
 // opaque text; handlers do not depend on a JSON library).
 struct DialogState {
   std::vector<std::string> last_choices;  // payloads of the last numbered choices
   int unknown_streak = 0;
+  std::string commune;       // the citizen's commune code, once known
+  std::string last_meeting;  // the meeting last shown ("tôi sẽ tham dự" means it)
+  FlowState flow;
 
   std::string Serialize() const {
-    std::string out = "v=1\nunknown_streak=" + std::to_string(unknown_streak) + "\nchoices=";
+    std::string out = "v=2\nunknown_streak=" + std::to_string(unknown_streak) + "\nchoices=";
     for (size_t i = 0; i < last_choices.size(); ++i) {
       if (i) out += '\x1f';
-      out += last_choices[i];
+      out += Escape(last_choices[i]);
     }
-    return out + "\n";
+    out += "\n";
+    if (!commune.empty()) out += "commune=" + Escape(commune) + "\n";
+    if (!last_meeting.empty()) out += "last_meeting=" + Escape(last_meeting) + "\n";
+    if (flow.open()) {
+      out += "flow=" + Escape(flow.name) + "\nstep=" + Escape(flow.step) + "\n";
+      out += "numeric=" + std::string(flow.numeric_answer ? "1" : "0") + "\n";
+      out += "started_ms=" +
+             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                flow.started.time_since_epoch())
+                                .count()) +
+             "\n";
+      for (const auto& [k, v] : flow.slots) out += "slot." + k + "=" + Escape(v) + "\n";
+    }
+    return out;
   }
 
   static DialogState Parse(const std::string& text) {
@@ -42,14 +102,27 @@ struct DialogState {
       } else if (key == "choices" && !value.empty()) {
         std::string item;
         std::istringstream items(value);
-        while (std::getline(items, item, '\x1f')) s.last_choices.push_back(item);
+        while (std::getline(items, item, '\x1f')) s.last_choices.push_back(Unescape(item));
+      } else if (key == "commune") {
+        s.commune = Unescape(value);
+      } else if (key == "last_meeting") {
+        s.last_meeting = Unescape(value);
+      } else if (key == "flow") {
+        s.flow.name = Unescape(value);
+      } else if (key == "step") {
+        s.flow.step = Unescape(value);
+      } else if (key == "numeric") {
+        s.flow.numeric_answer = value == "1";
+      } else if (key == "started_ms") {
+        s.flow.started = std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(std::atoll(value.c_str())));
+      } else if (StartsWith(key, "slot.")) {
+        s.flow.slots[key.substr(5)] = Unescape(value);
       }
     }
     return s;
   }
 };
-
-bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 // "2", " 2 ", "2." or "số 2" -> 2; 0 when the text is not a choice number.
 int ChoiceNumber(const std::string& folded) {
@@ -57,7 +130,7 @@ int ChoiceNumber(const std::string& folded) {
   for (char c : folded) {
     if (c >= '0' && c <= '9') {
       digits += c;
-    } else if (c != ' ' && !(digits.empty() && (c == 's' || c == 'o'))) {
+    } else if (c != ' ' && c != '.' && c != ')' && !(digits.empty() && (c == 's' || c == 'o'))) {
       return 0;
     }
   }
@@ -65,170 +138,462 @@ int ChoiceNumber(const std::string& folded) {
   return std::atoi(digits.c_str());
 }
 
-struct Turn {
-  const ContentSnapshot& content;
-  FaqHandler faq;
-  DialogState& state;
-};
-
-using PayloadHandler = std::function<std::vector<Reply>(Turn&, const std::string& arg)>;
-
-std::vector<Reply> Welcome(Turn& t) {
-  Reply r{t.content.messages->Get("welcome"), t.faq.MenuChoices()};
-  return {r};
+// Whole messages that leave any flow: "hủy", "thôi", "menu"...
+bool IsCancel(const std::string& folded) {
+  static const char* const kWords[] = {"huy",     "thoi",  "huy bo", "dung",     "dung lai",
+                                       "thoat",   "menu",  "ve menu", "quay lai", "bat dau",
+                                       "start",   "cancel", "thoi khong", "khong lam nua",
+                                       "huy dang ky", "thoi khoi"};
+  std::string trimmed = folded;
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '.' || trimmed.back() == '!')) {
+    trimmed.pop_back();
+  }
+  while (!trimmed.empty() && trimmed.front() == ' ') trimmed.erase(trimmed.begin());
+  for (const char* w : kWords) {
+    if (trimmed == w) return true;
+  }
+  return false;
 }
 
-std::vector<Reply> Menu(Turn& t) {
-  Reply r{t.content.messages->Get("menu_prompt"), t.faq.MenuChoices()};
-  return {r};
+bool HasPhrase(const std::string& folded, std::initializer_list<const char*> phrases) {
+  const std::string padded = " " + folded + " ";
+  for (const char* p : phrases) {
+    if (padded.find(std::string(" ") + p + " ") != std::string::npos) return true;
+  }
+  return false;
 }
 
-std::vector<Reply> FeatureComing(Turn& t, const char* label_key) {
-  const Messages& m = *t.content.messages;
-  Reply r{m.Get("feature_coming", {{"feature", m.Get(label_key)}, {"hotline", m.Get("hotline")}}),
-          t.faq.MenuChoices()};
-  return {r};
+bool WantsStaff(const std::string& folded) {
+  return HasPhrase(folded, {"gap can bo", "gap nhan vien", "noi chuyen voi can bo",
+                            "noi chuyen voi nguoi", "gap nguoi that", "can bo tu van",
+                            "chuyen can bo", "lien he can bo", "gap truc tiep can bo",
+                            "can gap can bo", "muon gap can bo", "nhan vien tu van"});
 }
 
-// Exact payloads first, then prefixes; unknown payloads fall back to the menu.
-const std::map<std::string, PayloadHandler>& ExactPayloads() {
-  static const std::map<std::string, PayloadHandler> kTable = {
-      {"GET_STARTED", [](Turn& t, const std::string&) { return Welcome(t); }},
-      {"MENU", [](Turn& t, const std::string&) { return Menu(t); }},
-      {"MENU_FAQ", [](Turn& t, const std::string&) { return t.faq.Topics(); }},
-      {"MENU_MEETINGS", [](Turn& t, const std::string&) { return FeatureComing(t, "menu_meetings"); }},
-      {"MENU_REGISTER", [](Turn& t, const std::string&) { return FeatureComing(t, "menu_register"); }},
-      {"MENU_CALCULATOR", [](Turn& t, const std::string&) { return FeatureComing(t, "menu_calculator"); }},
-      {"MEDIA",
-       [](Turn& t, const std::string&) {
-         Reply r{t.content.messages->Get("media_only"), t.faq.MenuChoices()};
-         return std::vector<Reply>{r};
-       }},
-      {"USER_INFO",
-       [](Turn& t, const std::string&) {
-         Reply r{t.content.messages->Get("user_info_received"), t.faq.MenuChoices()};
-         return std::vector<Reply>{r};
-       }},
-      {"MENU_STAFF",
-       [](Turn& t, const std::string&) {
-         const Messages& m = *t.content.messages;
-         Reply r{m.Get("staff_contact", {{"hotline", m.Get("hotline")}}), t.faq.MenuChoices()};
-         return std::vector<Reply>{r};
-       }},
-  };
-  return kTable;
+bool WantsErasure(const std::string& folded) {
+  return HasPhrase(folded, {"xoa thong tin", "xoa du lieu", "xoa het thong tin",
+                            "xoa thong tin cua toi", "xoa so dien thoai cua toi",
+                            "xoa dang ky", "xoa toan bo thong tin"});
 }
 
-std::vector<Reply> HandlePayload(Turn& t, const std::string& payload) {
-  const auto& exact = ExactPayloads();
-  if (auto it = exact.find(payload); it != exact.end()) return it->second(t, payload);
-  if (StartsWith(payload, kFaqPayloadPrefix)) {
-    const std::string id = payload.substr(std::string(kFaqPayloadPrefix).size());
-    if (const FaqEntry* e = t.content.faq->Find(id)) return t.faq.Answer(*e);
-    Reply r{t.content.messages->Get("entry_missing"), t.faq.MenuChoices()};
+bool IsYes(const std::string& folded) {
+  return HasPhrase(folded, {"co", "dong y", "ok", "xoa", "uh", "u", "vang", "da", "yes"}) &&
+         !HasPhrase(folded, {"khong", "ko", "k", "kg", "thoi"});
+}
+
+// One turn's routing. Owns nothing; lives for one Handle call.
+class Router {
+ public:
+  Router(TurnContext& t, DialogState& state, const DialogStores& stores,
+         const DialogSettings& settings, bool returning)
+      : t_(t),
+        state_(state),
+        stores_(stores),
+        settings_(settings),
+        returning_(returning),
+        faq_(t.content, t.today),
+        meetings_(stores.meetings),
+        leads_(stores.leads) {}
+
+  // The question to log, when the message went to the FAQ matcher.
+  std::optional<QuestionRecord> question;
+  bool erase_conversation = false;
+
+  Result<std::vector<Reply>> Route() {
+    if (!t_.in.payload.empty()) return Payload(t_.in.payload);
+    if (state_.flow.open()) {
+      const std::string open_flow = state_.flow.name;
+      auto outcome = ContinueFlow();
+      if (!outcome.ok()) return outcome.status();
+      if (outcome->handled) return std::move(outcome->replies);
+      // Not an answer to the flow's question: answer it, then ask again,
+      // unless the message started something else.
+      auto replies = Typed();
+      if (!replies.ok()) return replies;
+      if (state_.flow.name == open_flow) {
+        if (auto resume = Resume(); resume) replies->push_back(*resume);
+      }
+      return replies;
+    }
+    return Typed();
+  }
+
+ private:
+  const Messages& m() const { return *t_.content.messages; }
+
+  std::vector<Reply> Welcome() const { return {{m().Get("welcome"), faq_.MenuChoices()}}; }
+  std::vector<Reply> Menu() const { return {{m().Get("menu_prompt"), faq_.MenuChoices()}}; }
+
+  std::optional<Reply> Resume() const {
+    const std::string& name = state_.flow.name;
+    Reply r;
+    if (name == kLeadFlow) r = leads_.Resume(t_);
+    else if (name == kCalculatorFlow) r = calculator_.Resume(t_);
+    else if (name == kMeetingFlow) r = meetings_.Resume(t_);
+    else if (name == kPrivacyFlow) r = PrivacyQuestion();
+    else return std::nullopt;
+    return r;
+  }
+
+  Result<FlowOutcome> ContinueFlow() {
+    const std::string& name = state_.flow.name;
+    if (name == kLeadFlow) return leads_.Continue(t_);
+    if (name == kCalculatorFlow) return calculator_.Continue(t_);
+    if (name == kMeetingFlow) return meetings_.Continue(t_, state_.commune, state_.last_meeting);
+    if (name == kPrivacyFlow) return ContinuePrivacy();
+    state_.flow.Clear();  // a flow this version does not know
+    return FlowOutcome{false, {}};
+  }
+
+  // Typed text with no open flow (or one the text was not meant for).
+  Result<std::vector<Reply>> Typed() {
+    const std::string& f = t_.folded;
+    if (WantsErasure(f)) return StartPrivacy();
+    if (WantsStaff(f)) return StaffOffer();
+    if (auto intent = MeetingFlow::Detect(f); intent != MeetingFlow::Intent::kNone) {
+      return meetings_.Start(t_, intent, state_.commune, state_.last_meeting);
+    }
+    if (LeadFlow::Detect(f)) return leads_.Start(t_, t_.in.meeting_context, state_.commune);
+    if (CalculatorFlow::Detect(f)) return calculator_.Start(t_);
+    return Faq();
+  }
+
+  std::vector<Reply> Faq() {
+    const ContentSnapshot& content = t_.content;
+    const MatchResult match = content.faq->Match(t_.in.text);
+    std::vector<Reply> replies;
+    if (match.outcome == MatchOutcome::kUnknown && match.reason == DeclineReason::kSmalltalk) {
+      const bool thanks = t_.folded.find("cam on") != std::string::npos ||
+                          t_.folded.find("thank") != std::string::npos ||
+                          t_.folded.find("tks") != std::string::npos;
+      if (thanks) {
+        replies = {{m().Get("smalltalk_thanks"), {}}};
+      } else if (returning_) {
+        // Someone already talking to the bot gets a short greeting back, not
+        // the whole introduction again.
+        replies = {{m().Get("smalltalk_greeting"), faq_.MenuChoices()}};
+      } else {
+        replies = Welcome();
+      }
+    } else {
+      replies = faq_.ForMatch(match, state_.unknown_streak);
+      state_.unknown_streak =
+          match.outcome == MatchOutcome::kUnknown && match.reason != DeclineReason::kEmpty
+              ? state_.unknown_streak + 1
+              : 0;
+    }
+    QuestionRecord& rec = question.emplace();
+    rec.at = t_.now;
+    rec.channel = t_.in.channel;
+    rec.user = t_.in.user;
+    rec.text = t_.in.text;
+    rec.outcome = MatchOutcomeName(match.outcome);
+    rec.reason = DeclineReasonName(match.reason);
+    if (match.outcome == MatchOutcome::kAnswer) {
+      rec.faq_id = content.faq->entries()[match.ranked.front().entry].id;
+    }
+    rec.score = match.score;
+    return replies;
+  }
+
+  Result<std::vector<Reply>> Payload(const std::string& payload) {
+    if (payload == "GET_STARTED") return Welcome();
+    if (payload == "MENU") return Menu();
+    if (payload == "CANCEL") {
+      state_.flow.Clear();
+      return std::vector<Reply>{{m().Get("flow_cancelled"), faq_.MenuChoices()}};
+    }
+    if (payload == "MENU_FAQ") return faq_.Topics();
+    if (payload == "MENU_MEETINGS") {
+      return meetings_.Start(t_, MeetingFlow::Intent::kSchedule, state_.commune, state_.last_meeting);
+    }
+    if (payload == "MENU_REGISTER") return leads_.Start(t_, t_.in.meeting_context, state_.commune);
+    if (payload == "MENU_CALCULATOR") return calculator_.Start(t_);
+    if (payload == "MENU_STAFF") return StaffOffer();
+    if (payload == "MEDIA") return std::vector<Reply>{{m().Get("media_only"), faq_.MenuChoices()}};
+    if (payload == "USER_INFO") {
+      if (state_.flow.name == kLeadFlow) return FlowReplies(leads_.Continue(t_));
+      return std::vector<Reply>{{m().Get("user_info_received"), faq_.MenuChoices()}};
+    }
+    if (StartsWith(payload, kFaqPayloadPrefix)) {
+      state_.unknown_streak = 0;
+      const std::string id = payload.substr(std::string(kFaqPayloadPrefix).size());
+      if (const FaqEntry* e = t_.content.faq->Find(id)) return faq_.Answer(*e);
+      return std::vector<Reply>{{m().Get("entry_missing"), faq_.MenuChoices()}};
+    }
+    if (StartsWith(payload, kTopicPayloadPrefix)) {
+      return faq_.TopicQuestions(payload.substr(std::string(kTopicPayloadPrefix).size()));
+    }
+    if (StartsWith(payload, kMeetingPayloadPrefix)) {
+      return FlowReplies(meetings_.Continue(t_, state_.commune, state_.last_meeting));
+    }
+    if (StartsWith(payload, "LEAD:START:")) {
+      const std::string meeting = payload.substr(11);
+      return leads_.Start(t_, meeting.empty() ? t_.in.meeting_context : meeting, state_.commune);
+    }
+    if (StartsWith(payload, kLeadPayloadPrefix)) {
+      if (state_.flow.name == kLeadFlow) return FlowReplies(leads_.Continue(t_));
+      return leads_.Start(t_, t_.in.meeting_context, state_.commune);
+    }
+    if (StartsWith(payload, kCalculatorPayloadPrefix)) {
+      if (state_.flow.name == kCalculatorFlow && payload != "CALC:RESTART") {
+        return FlowReplies(calculator_.Continue(t_));
+      }
+      return calculator_.Start(t_);
+    }
+    if (payload == std::string(kStaffPayloadPrefix) + "CONFIRM") return QueueForStaff("asked");
+    if (payload == std::string(kStaffPayloadPrefix) + "CALLBACK") return leads_.Start(t_, t_.in.meeting_context, state_.commune);
+    if (StartsWith(payload, kPrivacyPayloadPrefix)) {
+      if (payload == std::string(kPrivacyPayloadPrefix) + "CONFIRM" && state_.flow.name == kPrivacyFlow) {
+        return Erase();
+      }
+      state_.flow.Clear();
+      return std::vector<Reply>{{m().Get("privacy_kept"), faq_.MenuChoices()}};
+    }
+    // Something else tapped or sent as a payload (a Messenger phone quick
+    // reply carries the number): the open flow may know it.
+    if (state_.flow.open()) {
+      auto outcome = ContinueFlow();
+      if (!outcome.ok()) return outcome.status();
+      if (outcome->handled) return std::move(outcome->replies);
+    }
+    return Menu();
+  }
+
+  Result<std::vector<Reply>> FlowReplies(Result<FlowOutcome> outcome) {
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->handled) return std::move(outcome->replies);
+    std::vector<Reply> replies;
+    if (auto resume = Resume(); resume) replies.push_back(*resume);
+    if (replies.empty()) return Menu();
+    return replies;
+  }
+
+  // --- staff handover ---------------------------------------------------
+
+  std::map<std::string, std::string> OfficeParams() const {
+    std::map<std::string, std::string> p = {{"hotline", m().Get("hotline")}};
+    if (const OfficeHours* hours = t_.content.office_hours.get()) {
+      p["hours"] = hours->Describe();
+      if (auto next = hours->NextOpening(t_.now)) p["next_open"] = FormatVietnameseDateTime(*next);
+    }
+    return p;
+  }
+
+  bool OfficeClosed() const {
+    const OfficeHours* hours = t_.content.office_hours.get();
+    return hours && !hours->IsOpen(t_.now) && hours->NextOpening(t_.now).has_value();
+  }
+
+  std::vector<Reply> StaffOffer() {
+    state_.flow.Clear();
+    Reply r;
+    if (OfficeClosed()) {
+      r.text = m().Get("staff_offer_closed", OfficeParams());
+      r.choices = {{m().Get("staff_choice_confirm"), std::string(kStaffPayloadPrefix) + "CONFIRM"},
+                   {m().Get("staff_choice_callback"), std::string(kStaffPayloadPrefix) + "CALLBACK"},
+                   {m().Get("menu_back"), "MENU"}};
+    } else {
+      r.text = m().Get("staff_offer", OfficeParams());
+      r.choices = {{m().Get("staff_choice_confirm"), std::string(kStaffPayloadPrefix) + "CONFIRM"},
+                   {m().Get("menu_back"), "MENU"}};
+    }
     return {r};
   }
-  if (StartsWith(payload, kTopicPayloadPrefix)) {
-    return t.faq.TopicQuestions(payload.substr(std::string(kTopicPayloadPrefix).size()));
+
+  std::vector<Reply> QueueForStaff(const std::string& reason) {
+    state_.flow.Clear();
+    if (HandoverQueue* queue = stores_.handovers) {
+      const std::string channel = t_.in.channel, user = t_.in.user;
+      const auto now = t_.now, until = t_.now + settings_.handover_pause;
+      t_.Defer([queue, channel, user, reason, now, until]() -> Status {
+        auto r = queue->Request(channel, user, reason, now, until);
+        return r.ok() ? Status::Ok() : r.status();
+      });
+    }
+    Reply r;
+    r.text = OfficeClosed() ? m().Get("staff_queued_closed", OfficeParams())
+                            : m().Get("staff_queued", OfficeParams());
+    r.hand_over = true;
+    return {r};
   }
-  return Menu(t);
-}
+
+  // --- privacy ----------------------------------------------------------
+
+  Reply PrivacyQuestion() const {
+    return {m().Get("privacy_confirm"),
+            {{m().Get("privacy_choice_yes"), std::string(kPrivacyPayloadPrefix) + "CONFIRM"},
+             {m().Get("privacy_choice_no"), std::string(kPrivacyPayloadPrefix) + "CANCEL"}}};
+  }
+
+  std::vector<Reply> StartPrivacy() {
+    state_.flow.Clear();
+    state_.flow.name = kPrivacyFlow;
+    state_.flow.step = "confirm";
+    state_.flow.started = t_.now;
+    return {PrivacyQuestion()};
+  }
+
+  Result<FlowOutcome> ContinuePrivacy() {
+    if (IsYes(t_.folded)) {
+      auto replies = Erase();
+      if (!replies.ok()) return replies.status();
+      return FlowOutcome{true, std::move(*replies)};
+    }
+    if (HasPhrase(t_.folded, {"khong", "ko", "k", "kg", "thoi", "khong xoa"})) {
+      state_.flow.Clear();
+      return FlowOutcome{true, {{m().Get("privacy_kept"), faq_.MenuChoices()}}};
+    }
+    return FlowOutcome{false, {}};
+  }
+
+  Result<std::vector<Reply>> Erase() {
+    state_.flow.Clear();
+    erase_conversation = true;
+    Reply r{m().Get("privacy_done"), faq_.MenuChoices()};
+    r.erase_user_data = true;
+    return std::vector<Reply>{r};
+  }
+
+  TurnContext& t_;
+  DialogState& state_;
+  const DialogStores& stores_;
+  const DialogSettings& settings_;
+  bool returning_;
+  FaqHandler faq_;
+  MeetingFlow meetings_;
+  LeadFlow leads_;
+  CalculatorFlow calculator_;
+};
 
 }  // namespace
 
+DialogEngine::DialogEngine(const LiveContent& content, DialogStores stores, const Clock& clock,
+                           DialogSettings settings)
+    : content_(content), stores_(stores), clock_(clock), settings_(settings) {}
+
 DialogEngine::DialogEngine(const LiveContent& content, ConversationStore* conversations,
                            QuestionLog* question_log, const Clock& clock, UnitOfWork* unit)
-    : content_(content),
-      conversations_(conversations),
-      question_log_(question_log),
-      clock_(clock),
-      unit_(unit) {}
+    : DialogEngine(content, DialogStores{conversations, question_log, unit, nullptr, nullptr, nullptr},
+                   clock) {}
 
 Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitHook& hook) {
   const auto snapshot = content_.Current();
+  const auto now = in.at.time_since_epoch().count() ? in.at : clock_.Now();
+  if (stores_.handovers) {
+    auto paused = stores_.handovers->PausedUntil(in.channel, in.user, now);
+    if (!paused.ok()) return paused.status();
+    if (paused->has_value()) {
+      // Staff are handling this user. On Messenger and Zalo they answer in
+      // the platform's tool and the bot stays silent; elsewhere the citizen
+      // would otherwise see nothing at all.
+      if (in.channel == "messenger" || in.channel == "zalo") return std::vector<Reply>{};
+      const Messages& m = *snapshot->messages;
+      return std::vector<Reply>{{m.Get("staff_waiting", {{"hotline", m.Get("hotline")}}), {}}};
+    }
+  }
+
   const ConversationKey key{in.channel, in.user};
   DialogState state;
   bool returning = false;  // the user has talked to the bot before
-  if (conversations_) {
-    auto stored = conversations_->Load(key);
+  if (stores_.conversations) {
+    auto stored = stores_.conversations->Load(key);
     if (!stored.ok()) return stored.status();
     if (stored.value()) {
       state = DialogState::Parse(stored.value()->state);
       returning = true;
     }
   }
-  const auto now = in.at.time_since_epoch().count() ? in.at : clock_.Now();
-  Turn turn{*snapshot, FaqHandler(*snapshot, VietnamDateAt(now)), state};
+  if (state.flow.open() && now - state.flow.started >= settings_.form_lifetime) state.flow.Clear();
 
-  std::vector<Reply> replies;
-  std::optional<QuestionRecord> question;  // logged with the new state
-  std::string payload = in.payload;
+  // A typed number picks one of the choices just offered (unless the open
+  // flow asked for a number), and a cancel word leaves any flow: from here
+  // on both are handled as the payload they stand for.
+  Inbound effective = in;
   const std::string folded = FoldVietnamese(in.text);
-  if (payload.empty()) {
-    // A typed number picks one of the numbered choices just offered.
+  if (effective.payload.empty()) {
     const int n = ChoiceNumber(folded);
-    if (n >= 1 && static_cast<size_t>(n) <= state.last_choices.size()) {
-      payload = state.last_choices[static_cast<size_t>(n) - 1];
-    } else if (folded == "menu" || folded == "bat dau" || folded == "start") {
-      payload = "MENU";
+    if (!state.flow.numeric_answer && n >= 1 && static_cast<size_t>(n) <= state.last_choices.size()) {
+      effective.payload = state.last_choices[static_cast<size_t>(n) - 1];
+    } else if (IsCancel(folded)) {
+      effective.payload = state.flow.open() ? "CANCEL" : "MENU";
     }
   }
-
-  if (!payload.empty()) {
-    replies = HandlePayload(turn, payload);
-    if (StartsWith(payload, kFaqPayloadPrefix)) state.unknown_streak = 0;
-  } else {
-    const MatchResult match = snapshot->faq->Match(in.text);
-    if (match.outcome == MatchOutcome::kUnknown && match.reason == DeclineReason::kSmalltalk) {
-      const bool thanks = folded.find("cam on") != std::string::npos ||
-                          folded.find("thank") != std::string::npos ||
-                          folded.find("tks") != std::string::npos;
-      if (thanks) {
-        replies = {{snapshot->messages->Get("smalltalk_thanks"), {}}};
-      } else if (returning) {
-        // Someone already talking to the bot gets a short greeting back, not
-        // the whole introduction again.
-        replies = {{snapshot->messages->Get("smalltalk_greeting"), turn.faq.MenuChoices()}};
-      } else {
-        replies = Welcome(turn);
-      }
-    } else {
-      replies = turn.faq.ForMatch(match, state.unknown_streak);
-      state.unknown_streak =
-          match.outcome == MatchOutcome::kUnknown && match.reason != DeclineReason::kEmpty
-              ? state.unknown_streak + 1
-              : 0;
-    }
-    if (question_log_) {
-      QuestionRecord& rec = question.emplace();
-      rec.at = now;
-      rec.channel = in.channel;
-      rec.user = in.user;
-      rec.text = in.text;
-      rec.outcome = MatchOutcomeName(match.outcome);
-      rec.reason = DeclineReasonName(match.reason);
-      if (match.outcome == MatchOutcome::kAnswer) {
-        rec.faq_id = snapshot->faq->entries()[match.ranked.front().entry].id;
-      }
-      rec.score = match.score;
-    }
-  }
+  TurnContext turn{*snapshot, effective, folded, now, VietnamDateAt(now), state.flow, {}};
+  Router router(turn, state, stores_, settings_, returning);
+  auto routed = router.Route();
+  if (!routed.ok()) return routed.status();
+  std::vector<Reply> replies = std::move(*routed);
 
   state.last_choices.clear();
   if (!replies.empty()) {
     for (const auto& c : replies.back().choices) state.last_choices.push_back(c.payload);
   }
   auto save = [&]() -> Status {
-    if (question) {
-      if (Status s = question_log_->Record(*question); !s.ok()) return s;
+    for (const auto& effect : turn.effects) {
+      if (Status s = effect(); !s.ok()) return s;
     }
-    if (conversations_) {
-      if (Status s = conversations_->Save(key, state.Serialize(), now); !s.ok()) return s;
+    if (router.erase_conversation) {
+      if (Status s = EraseUser(in.channel, in.user); !s.ok()) return s;
+    } else {
+      if (router.question && stores_.questions) {
+        if (Status s = stores_.questions->Record(*router.question); !s.ok()) return s;
+      }
+      if (stores_.conversations) {
+        if (Status s = stores_.conversations->Save(key, state.Serialize(), now); !s.ok()) return s;
+      }
     }
     return hook ? hook(replies) : Status::Ok();
   };
-  if (Status s = unit_ ? unit_->Run(save) : save(); !s.ok()) return s;
+  if (Status s = stores_.unit ? stores_.unit->Run(save) : save(); !s.ok()) return s;
   return replies;
+}
+
+Status DialogEngine::EraseUser(const std::string& channel, const std::string& user) {
+  auto erase = [&]() -> Status {
+    if (stores_.conversations) {
+      if (Status s = stores_.conversations->Delete({channel, user}); !s.ok()) return s;
+    }
+    if (stores_.questions) {
+      if (auto r = stores_.questions->DeleteUser(channel, user); !r.ok()) return r.status();
+    }
+    if (stores_.leads) {
+      if (auto r = stores_.leads->DeleteUser(channel, user); !r.ok()) return r.status();
+    }
+    if (stores_.meetings) {
+      if (auto r = stores_.meetings->DeleteUser(channel, user); !r.ok()) return r.status();
+    }
+    if (stores_.handovers) {
+      if (auto r = stores_.handovers->DeleteUser(channel, user); !r.ok()) return r.status();
+    }
+    return Status::Ok();
+  };
+  return stores_.unit ? stores_.unit->Run(erase) : erase();
+}
+
+Result<size_t> DialogEngine::DropAbandonedForms() {
+  if (!stores_.conversations) return size_t{0};
+  const auto cutoff = clock_.Now() - settings_.form_lifetime;
+  size_t dropped = 0;
+  for (;;) {
+    auto stale = stores_.conversations->StaleWithMarker(kOpenFlowMarker, cutoff, 100);
+    if (!stale.ok()) return stale.status();
+    if (stale->empty()) return dropped;
+    for (const ConversationKey& key : *stale) {
+      auto stored = stores_.conversations->Load(key);
+      if (!stored.ok()) return stored.status();
+      if (!stored.value()) continue;
+      DialogState state = DialogState::Parse(stored.value()->state);
+      state.flow.Clear();
+      // Keep the time of the citizen's last message (the messaging window
+      // and the retention purge count from it).
+      if (Status s = stores_.conversations->Save(key, state.Serialize(), stored.value()->updated_at);
+          !s.ok()) {
+        return s;
+      }
+      ++dropped;
+    }
+  }
 }
 
 }  // namespace bhxh

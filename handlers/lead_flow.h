@@ -43,6 +43,11 @@ class LeadFlow {
   FlowOutcome Continue(TurnContext& t) const;
   Reply Resume(const TurnContext& t) const;
 
+  // Every messages.vi.json key the form uses (its own "lead_" keys, the
+  // re-asks of handlers/lead_fields.h, and the shared "menu_back",
+  // "hotline"); for RequiredMessageKeys and the content check.
+  static const std::vector<std::string>& MessageKeys();
+
  private:
   LeadStore* leads_;
 };

@@ -40,15 +40,22 @@ class HandoverQueue {
   // Queues the conversation and pauses the bot for the user until `until`
   // (user_pauses, replacing an earlier pause). A user with an open request
   // keeps it (its until and reason are updated): one open request per user.
+  // An open request whose pause has already run out is expired first, and
+  // a new one is opened. Returns the open request as stored.
+  // InvalidArgument for an empty channel or user, or until <= now.
   virtual Result<HandoverRequest> Request(const std::string& channel, const std::string& user,
                                           const std::string& reason,
                                           std::chrono::system_clock::time_point now,
                                           std::chrono::system_clock::time_point until) = 0;
   // Staff hand the user back to the bot: the open request is released and
-  // the pause ends. OK when there is none (returns false).
+  // the pause ends. OK when there is none (returns false); the pause (a
+  // staff reply's, say) ends all the same.
   virtual Result<bool> Release(const std::string& channel, const std::string& user,
                                std::chrono::system_clock::time_point now) = 0;
-  // Open requests whose pause has run out become expired; returns how many.
+  // Open requests whose pause has run out become expired (closed = now);
+  // returns how many. The pause is the user's user_pauses row: a staff
+  // reply on the platform that extended it keeps the request open, a
+  // pause ended by ChannelStateStore::ResumeUser lets it expire.
   virtual Result<size_t> ExpireDue(std::chrono::system_clock::time_point now) = 0;
   // Open requests, oldest first (the staff inbox).
   virtual Result<std::vector<HandoverRequest>> Open() = 0;

@@ -48,13 +48,17 @@ class LeadStore {
   virtual ~LeadStore() = default;
   // Inserts the lead, or updates the lead with the same phone and commune
   // (every field from `lead` except id and created; status back to "new").
-  // InvalidArgument when a required field is empty (channel, user,
-  // interest, full_name, commune_code, phone, consent_version) or
-  // birth_year is 0. Joins the caller's unit of work.
+  // The stored status is always "new" (lead.status is not read): a
+  // registration is new work for the agency. created/updated are taken
+  // from `lead`. InvalidArgument when a required field is empty (channel,
+  // user, interest, full_name, commune_code, phone, consent_version) or
+  // birth_year is 0; the message names the field, never a value. Joins the
+  // caller's unit of work.
   virtual Result<LeadSaveResult> Save(const Lead& lead) = 0;
   virtual Result<std::optional<Lead>> Get(long long id) = 0;
   // Leads of one commune, newest update first (the agencies' lists; 4/5).
   virtual Result<std::vector<Lead>> ByCommune(const std::string& commune_code) = 0;
+  // Leads currently attributed to the user (the last to register them), by id.
   virtual Result<std::vector<Lead>> ByUser(const std::string& channel, const std::string& user) = 0;
   // Privacy: deletes every lead the user registered; returns how many.
   virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;

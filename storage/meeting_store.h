@@ -9,8 +9,11 @@
 // one hour before the start when that is earlier). Jobs are (re)planned
 // when a user subscribes, when the schedule is imported, and for a meeting
 // that moves. A job whose time has already passed when it is planned is
-// not created. Every job ends in a recorded status (never silently
-// dropped): sent, outside_window, unsupported, obsolete.
+// not created, nor one that would come at or after the start. Every job
+// ends in a recorded status (never silently dropped): sent, outside_window,
+// unsupported, obsolete. One row per (meeting, user, kind, due): planning a
+// reminder that exists leaves it alone, except that an obsolete one is
+// pending again (the move or opt-out that obsoleted it was undone).
 #ifndef BHXH_STORAGE_MEETING_STORE_H_
 #define BHXH_STORAGE_MEETING_STORE_H_
 
@@ -68,10 +71,21 @@ class MeetingStore {
   // returns what changed, compared by id: a meeting whose start changed is
   // kMoved (also when the file still says "planned"), one whose status
   // became cancelled is kCancelled, one absent from the new schedule is
-  // kRemoved (deleted with its RSVPs). For moved, cancelled and removed
+  // kRemoved (deleted with its RSVPs; one still upcoming and not cancelled
+  // is kept as a cancelled row instead, so that its notices can name it and
+  // citizens see it was cancelled; the next import deletes it). For moved, cancelled and removed
   // meetings every pending job becomes obsolete, and each user with an
   // RSVP gets one job of kind kMoved / kCancelled due at `now`. Jobs for
   // subscribers are then planned for new and moved meetings (see above).
+  // Details: a meeting both cancelled and moved is kCancelled only; other
+  // differences are kUpdated (a reinstated meeting, or one in another
+  // commune, also gets its reminders planned again); a removed meeting's
+  // RSVPs get a kCancelled notice unless it was already cancelled; no
+  // notice is created for a meeting that had already started (and, for a
+  // move, whose new start is past too). Unchanged meetings are not written.
+  // Changes come in schedule order, then the removed ones by id.
+  // InvalidArgument (nothing changed) for a meeting without id or commune
+  // or an id given twice; any other failure also changes nothing.
   virtual Result<std::vector<ScheduleChange>> ReplaceSchedule(
       const std::vector<Meeting>& schedule, std::chrono::system_clock::time_point now) = 0;
 
@@ -86,7 +100,8 @@ class MeetingStore {
   virtual Result<std::optional<Meeting>> Get(const std::string& meeting_id) = 0;
 
   // Records "I will attend". Returns true if new, false if the user had
-  // already said so. NotFound for an unknown meeting.
+  // already said so. NotFound for an unknown meeting; InvalidArgument for
+  // an empty channel or user. Plans no reminder (those follow Subscribe).
   virtual Result<bool> AddRsvp(const std::string& meeting_id, const std::string& channel,
                                const std::string& user, std::chrono::system_clock::time_point at) = 0;
   virtual Result<size_t> RsvpCount(const std::string& meeting_id) = 0;
@@ -94,23 +109,28 @@ class MeetingStore {
                                const std::string& user) = 0;
 
   // Opt in to reminders of a commune's meetings and plan the jobs of its
-  // upcoming meetings. Returns true if new.
+  // upcoming meetings. Returns true if new; a repeated subscription
+  // changes nothing. InvalidArgument for an empty channel, user or commune.
   virtual Result<bool> Subscribe(const std::string& channel, const std::string& user,
                                  const std::string& commune_code,
                                  std::chrono::system_clock::time_point now) = 0;
   // Opts out of every commune; the user's pending jobs become obsolete
-  // (change notices for RSVPs included). Returns how many subscriptions ended.
+  // (change notices for RSVPs included; notices of later changes are still
+  // created for the user's RSVPs). Returns how many subscriptions ended.
   virtual Result<size_t> Unsubscribe(const std::string& channel, const std::string& user,
                                      std::chrono::system_clock::time_point now) = 0;
-  // The communes a user is subscribed to (codes).
+  // The communes a user is subscribed to (codes, sorted).
   virtual Result<std::vector<std::string>> Subscriptions(const std::string& channel,
                                                          const std::string& user) = 0;
 
   // Pending jobs due at `now` (due <= now), oldest first, at most `limit`.
+  // A notice may name a meeting that is no longer stored (removed from
+  // the schedule): Get then returns nullopt.
   virtual Result<std::vector<ReminderJob>> DueJobs(std::chrono::system_clock::time_point now,
                                                    size_t limit) = 0;
   // Ends a pending job with `status` and `detail`. FailedPrecondition if it
-  // is not pending (the caller then sends nothing).
+  // is not pending (the caller then sends nothing); NotFound for an
+  // unknown id; InvalidArgument for status kPending.
   virtual Status FinishJob(long long job_id, ReminderJobStatus status, const std::string& detail,
                            std::chrono::system_clock::time_point at) = 0;
   // Jobs of one user (tests, the staff page), by id.

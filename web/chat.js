@@ -31,6 +31,10 @@
   var typingNode = null;
   var memorySession = null;  // when localStorage is unavailable
   var kiosk = /[?&]kiosk(=1|=true)?(&|$)/.test(window.location.search);
+  // The kiosk at a meeting hall: ?kiosk=1&meeting=<meeting id> records the
+  // meeting with the leads registered on it.
+  var meetingMatch = /[?&]meeting=([a-z0-9-]{1,64})(&|$)/.exec(window.location.search);
+  var meeting = meetingMatch ? meetingMatch[1] : null;
   var idleTimer = null;
 
   // ---- session -----------------------------------------------------------
@@ -214,6 +218,7 @@
     var body = { session: sessionId() };
     if (message.text) body.text = message.text;
     if (message.payload) body.payload = message.payload;
+    if (meeting) body.meeting = meeting;
     if (shown) scrollToShow(addBubble('user', shown));
     setBusy(true);
     showTyping();

@@ -26,6 +26,9 @@ struct ZaloConfig {
   std::string refresh_token;  // secret: initial refresh token (single-use)
   std::string openapi_base_url = "https://openapi.zalo.me";
   std::string oauth_base_url = "https://oauth.zaloapp.com";
+  // The image Zalo's contact-sharing form requires; "" = the form is not
+  // sent and citizens type their phone number.
+  std::string request_info_image_url;
   std::string Missing() const;
 };
 

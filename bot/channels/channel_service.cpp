@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/channels/event_processor.h"
+#include "bot/channels/outbox_rows.h"
 #include "bot/channels/outbox_sender.h"
 #include "bot/channels/platform_http.h"
 #include "bot/channels/platform_sender.h"
@@ -25,6 +26,8 @@ struct ChannelService::Impl {
   std::unique_ptr<ZaloSender> zalo_sender;
   std::unique_ptr<OutboxSender> sender;
   std::unique_ptr<EventProcessor> processor;
+  const Clock* clock = nullptr;
+  OutboxRenderOptions render;
   bool started = false;
 };
 
@@ -54,6 +57,8 @@ Status ChannelService::Setup(const Config& config, Database& db, DialogEngine& e
       << "\n";
   if (!any_enabled()) return Status::Ok();
 
+  x.clock = &clock;
+  x.render = OutboxRenderOptions{config.zalo.request_info_image_url};
   x.inbox = NewSqliteEventInbox(db);
   x.outbox = NewSqliteOutbox(db);
   x.state = NewSqliteChannelStateStore(db);
@@ -62,7 +67,7 @@ Status ChannelService::Setup(const Config& config, Database& db, DialogEngine& e
   x.sender = std::make_unique<OutboxSender>(*x.outbox, config.sending, clock);
   x.processor = std::make_unique<EventProcessor>(
       EventProcessorDeps{*x.inbox, *x.outbox, *x.state, conversations, questions, unit, engine, clock,
-                         x.sender.get()},
+                         x.sender.get(), x.render},
       std::max(1, config.sending.workers),
       std::chrono::minutes(static_cast<long long>(config.sending.human_pause_hours * 60)));
   if (x.messenger) {
@@ -99,6 +104,27 @@ void ChannelService::Stop() {
   x.processor->Stop();
   x.sender->Stop();
   x.started = false;
+}
+
+std::map<std::string, std::chrono::minutes> ChannelService::PushWindows() const {
+  std::map<std::string, std::chrono::minutes> windows;
+  if (impl_->messenger) windows["messenger"] = std::chrono::hours(24);
+  if (impl_->zalo) windows["zalo"] = std::chrono::hours(24 * 7);
+  return windows;
+}
+
+Status ChannelService::EnqueueFirst(const std::string& channel, const std::string& user,
+                                    const std::vector<Reply>& replies) {
+  const Impl& x = *impl_;
+  if (!x.outbox || !((channel == "messenger" && x.messenger) || (channel == "zalo" && x.zalo))) {
+    return FailedPrecondition("channel " + channel + " is not enabled");
+  }
+  auto ids = x.outbox->Enqueue(OutboxRowsFor(channel, user, 0, replies, x.clock->Now(), x.render));
+  return ids.ok() ? Status::Ok() : ids.status();
+}
+
+void ChannelService::Notify(const std::string& channel, const std::string& user) {
+  if (impl_->sender) impl_->sender->Notify(channel, user);
 }
 
 std::map<std::string, std::string> ChannelService::Health() const {

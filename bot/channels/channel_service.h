@@ -5,10 +5,12 @@
 #ifndef BHXH_BOT_CHANNELS_CHANNEL_SERVICE_H_
 #define BHXH_BOT_CHANNELS_CHANNEL_SERVICE_H_
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "bot/config.h"
@@ -37,6 +39,18 @@ class ChannelService {
   void Stop();
 
   bool any_enabled() const;
+
+  // The enabled channels on which the bot may message a citizen first, and
+  // for how long after the citizen's last message: Messenger 24 h (standard
+  // messaging; message tags are not used), Zalo 7 days (CS messages).
+  std::map<std::string, std::chrono::minutes> PushWindows() const;
+  // Writes the outbox rows of a message the bot sends first (a reminder);
+  // joins the caller's unit of work. FailedPrecondition for a channel that
+  // is not enabled.
+  Status EnqueueFirst(const std::string& channel, const std::string& user,
+                      const std::vector<Reply>& replies);
+  // Wakes the sender for the user (after the rows committed).
+  void Notify(const std::string& channel, const std::string& user);
   // Named health checks ("zalo_token": "ok" | problem; "outbox_failed": "N").
   std::map<std::string, std::string> Health() const;
 

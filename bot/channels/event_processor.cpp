@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "bot/channels/reply_render.h"
 
 namespace bhxh {
@@ -145,8 +147,7 @@ Status EventProcessor::Process(const ChannelEvent& e) {
     case ChannelEventKind::kWithdraw:
       // The user asked the platform to delete their data.
       return deps_.unit.Run([&]() -> Status {
-        if (Status s = deps_.conversations.Delete({e.channel, e.user}); !s.ok()) return s;
-        if (auto r = deps_.questions.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+        if (Status s = deps_.engine.EraseUser(e.channel, e.user); !s.ok()) return s;
         if (auto r = deps_.outbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
         if (Status s = deps_.channel_state.ResumeUser(e.channel, e.user); !s.ok()) return s;
         if (auto r = deps_.inbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
@@ -169,27 +170,34 @@ Status EventProcessor::Process(const ChannelEvent& e) {
     case ChannelEventKind::kPayload: in.payload = e.payload; break;
     case ChannelEventKind::kMedia: in.payload = "MEDIA"; break;
     case ChannelEventKind::kFollow: in.payload = "GET_STARTED"; break;
-    case ChannelEventKind::kUserInfo: in.payload = "USER_INFO"; break;
+    case ChannelEventKind::kUserInfo: {
+      // The fields the citizen shared through Zalo's form (JSON, see
+      // webhook_parse.h).
+      in.payload = "USER_INFO";
+      const nlohmann::json info = nlohmann::json::parse(e.text, nullptr, false);
+      if (info.is_object()) {
+        in.shared_name = info.value("name", "");
+        in.shared_phone = info.value("phone", "");
+      }
+      break;
+    }
     default: return deps_.unit.Run(mark_done);
   }
   if (in.text.empty() && in.payload.empty()) return deps_.unit.Run(mark_done);
 
   auto replies = deps_.engine.Handle(in, [&](const std::vector<Reply>& out) -> Status {
-    const std::vector<std::string> bodies =
-        e.channel == "zalo" ? RenderZalo(e.user, out) : RenderMessenger(e.user, out);
-    std::vector<OutboxMessage> rows;
-    for (const auto& body : bodies) {
-      OutboxMessage m;
-      m.channel = e.channel;
-      m.user = e.user;
-      m.event_id = e.id;
-      m.body = body;
-      m.created = now;
-      m.next_attempt = now;
-      rows.push_back(std::move(m));
+    const bool erase = std::any_of(out.begin(), out.end(), [](const Reply& r) { return r.erase_user_data; });
+    if (Status s = mark_done(); !s.ok()) return s;
+    if (erase) {
+      // "Xóa thông tin của tôi": the engine erased its data; the channel's
+      // copies (events with the citizen's words, unsent replies) go too.
+      if (auto r = deps_.inbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+      if (auto r = deps_.outbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
     }
-    if (auto ids = deps_.outbox.Enqueue(rows); !ids.ok()) return ids.status();
-    return mark_done();
+    const auto rows = OutboxRowsFor(e.channel, e.user, e.id, out, now, deps_.render);
+    if (rows.empty()) return Status::Ok();
+    auto ids = deps_.outbox.Enqueue(rows);
+    return ids.ok() ? Status::Ok() : ids.status();
   });
   if (!replies.ok()) return replies.status();
   if (deps_.sender) deps_.sender->Notify(e.channel, e.user);

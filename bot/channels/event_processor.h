@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "bot/channels/outbox_rows.h"
 #include "bot/channels/outbox_sender.h"
 #include "handlers/dialog_engine.h"
 #include "storage/channel_state_store.h"
@@ -37,6 +38,7 @@ struct EventProcessorDeps {
   DialogEngine& engine;
   const Clock& clock;
   OutboxSender* sender = nullptr;  // woken after each committed turn; may be null in tests
+  OutboxRenderOptions render = {};
 };
 
 class EventProcessor {

@@ -8,10 +8,14 @@ MessengerSender::MessengerSender(const MessengerConfig& config, PlatformHttp& ht
     : config_(config), http_(http) {}
 
 SendVerdict MessengerSender::Send(const OutboxMessage& message) {
-  const std::string url =
-      config_.graph_base_url + "/me/messages?access_token=" + FormEncode(config_.page_access_token);
+  const std::string token = "?access_token=" + FormEncode(config_.page_access_token);
+  // Handover to the Page Inbox goes to its own endpoint, with no typing
+  // indicator before it.
+  const bool thread_control = IsMessengerThreadControl(message.body);
+  const std::string url = config_.graph_base_url +
+                          (thread_control ? "/me/pass_thread_control" : "/me/messages") + token;
   bool new_turn = false;
-  {
+  if (!thread_control) {
     std::lock_guard<std::mutex> lock(mu_);
     auto& last = last_event_[message.user];
     new_turn = message.event_id != 0 && last != message.event_id;

@@ -17,6 +17,10 @@ constexpr size_t kMessengerPayloadBytes = 1000;
 constexpr const char* kChoicePrompt = "Mời anh/chị chọn:";
 constexpr const char* kZaloChoiceHint = "Anh/chị gõ số thứ tự (1, 2, 3…) để chọn.";
 constexpr const char* kEllipsis = "…";
+// The Zalo contact-sharing form (title at most 100, subtitle at most 500 characters).
+constexpr const char* kZaloRequestInfoTitle = "Chia sẻ số điện thoại với BHXH cơ sở Sơn Hà";
+constexpr const char* kZaloRequestInfoSubtitle =
+    "Bấm để gửi họ tên và số điện thoại Zalo của anh/chị, khỏi phải gõ lại.";
 
 // NFC text decoded once: code points, the byte offset where each starts
 // (plus the end), and where grapheme clusters start, so that cuts land on
@@ -160,6 +164,14 @@ std::vector<std::string> RenderMessenger(const std::string& psid,
     for (size_t i = 0; i < reply.choices.size(); ++i) {
       const Choice& choice = reply.choices[i];
       const size_t number = i + 1;
+      if (choice.kind == ChoiceKind::kSharePhone) {
+        // Messenger fills in the number the user's profile holds; tapping
+        // sends it back as the quick reply's payload.
+        if (number <= kMessengerQuickReplyLimit) {
+          quick_replies.push_back({{"content_type", "user_phone_number"}});
+        }
+        continue;
+      }
       const std::string title = TrimmedNfc(choice.title);
       const bool can_tap = number <= kMessengerQuickReplyLimit && !choice.payload.empty() &&
                            choice.payload.size() <= kMessengerPayloadBytes;
@@ -190,25 +202,52 @@ std::vector<std::string> RenderMessenger(const std::string& psid,
                              {"messaging_type", "RESPONSE"},
                              {"message", std::move(message)}}));
     }
+    if (reply.hand_over) bodies.push_back(RenderMessengerPassToInbox(psid));
   }
   return bodies;
+}
+
+std::string RenderMessengerPassToInbox(const std::string& psid) {
+  return Dump({{"recipient", {{"id", psid}}},
+               {"target_app_id", kMessengerPageInboxAppId},
+               {"metadata", "bhxh-bot: citizen asked for a staff member"}});
+}
+
+bool IsMessengerThreadControl(std::string_view body) {
+  const json j = json::parse(body, nullptr, false);
+  return j.is_object() && j.contains("target_app_id");
 }
 
 std::string RenderMessengerTyping(const std::string& psid) {
   return Dump({{"recipient", {{"id", psid}}}, {"sender_action", "typing_on"}});
 }
 
-std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies) {
+std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies,
+                                    const std::string& request_info_image_url) {
   std::vector<std::string> bodies;
   for (const Reply& reply : replies) {
     std::vector<std::string> lines;
     for (size_t i = 0; i < reply.choices.size(); ++i) {
+      // Zalo has no "share my phone" button; numbering keeps each choice's
+      // index so typed numbers still pick the right one.
+      if (reply.choices[i].kind == ChoiceKind::kSharePhone) continue;
       lines.push_back(std::to_string(i + 1) + ") " + TrimmedNfc(reply.choices[i].title));
     }
     if (!lines.empty()) lines.push_back(kZaloChoiceHint);
     for (const std::string& piece : SplitMessageText(JoinText(reply.text, lines), kZaloTextLimit)) {
       bodies.push_back(
           Dump({{"recipient", {{"user_id", user_id}}}, {"message", {{"text", piece}}}}));
+    }
+    if (reply.request_contact && !request_info_image_url.empty()) {
+      const json element = {{"title", kZaloRequestInfoTitle},
+                            {"subtitle", kZaloRequestInfoSubtitle},
+                            {"image_url", request_info_image_url}};
+      bodies.push_back(Dump(
+          {{"recipient", {{"user_id", user_id}}},
+           {"message",
+            {{"attachment",
+              {{"type", "template"},
+               {"payload", {{"template_type", "request_user_info"}, {"elements", {element}}}}}}}}}));
     }
   }
   return bodies;

@@ -38,16 +38,30 @@ std::vector<std::string> SplitMessageText(std::string_view text, size_t max_char
 // Choices past the 13th, or whose payload is empty or over 1000 bytes, are
 // only listed ("14) …") in the text. Listed lines follow the text after a
 // blank line. Choices with no text get the prompt "Mời anh/chị chọn:".
-// A reply with neither text nor choices sends nothing.
+// A reply with neither text nor choices sends nothing. A ChoiceKind::kSharePhone
+// choice becomes Messenger's phone-number quick reply. A reply with
+// hand_over is followed by a pass_thread_control body (Page Inbox).
 std::vector<std::string> RenderMessenger(const std::string& psid, const std::vector<Reply>& replies);
+
+// The Facebook Page Inbox's app id, the target of pass_thread_control.
+constexpr long long kMessengerPageInboxAppId = 263902037430900;
+// {"recipient":{"id"},"target_app_id":263902037430900,"metadata"}: POSTed to
+// /me/pass_thread_control instead of /me/messages.
+std::string RenderMessengerPassToInbox(const std::string& psid);
+// True for a body made by RenderMessengerPassToInbox.
+bool IsMessengerThreadControl(std::string_view body);
 // {"recipient":{"id"},"sender_action":"typing_on"}
 std::string RenderMessengerTyping(const std::string& psid);
 
 // Zalo OA /v3.0/oa/message/cs bodies ({"recipient":{"user_id"},
 // "message":{"text"}}). Choices are listed as numbered lines that also work
 // when typed ("1) …", "2) …"), followed by a hint line ("Anh/chị gõ số thứ
-// tự (1, 2, 3…) để chọn."), after the text and a blank line.
-std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies);
+// tự (1, 2, 3…) để chọn."), after the text and a blank line. kSharePhone
+// choices are left out (their number is skipped). A reply with
+// request_contact is followed by a request_user_info template when
+// `request_info_image_url` is set (Zalo requires an image).
+std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies,
+                                    const std::string& request_info_image_url = "");
 
 }  // namespace bhxh
 

@@ -43,7 +43,8 @@ TEST_CASE("a FAQ imported by another connection is picked up by the running serv
 
 TEST_CASE("an edited content file is reloaded, and a broken one keeps the running content") {
   testing::TempDir dir;
-  for (const char* f : {"variables.json", "messages.vi.json", "abbreviations.json", "lexicon.json"}) {
+  for (const char* f : {"variables.json", "messages.vi.json", "abbreviations.json", "lexicon.json",
+                        "communes.json", "office_hours.json"}) {
     std::ifstream in(std::string(BHXH_TEST_CONTENT_DIR) + "/" + f, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();

@@ -46,13 +46,13 @@ struct Harness {
                                             unit.get());
   }
   std::vector<Reply> Say(const std::string& text, const std::string& user = "u1") {
-    auto r = engine->Handle(Inbound{"web", user, text, "", clock.Now(), {}, {}});
+    auto r = engine->Handle(Inbound{"web", user, text, "", clock.Now(), {}, {}, {}});
     REQUIRE(r.ok());
     REQUIRE_FALSE(r.value().empty());
     return r.value();
   }
   std::vector<Reply> Tap(const std::string& payload, const std::string& user = "u1") {
-    auto r = engine->Handle(Inbound{"web", user, "", payload, clock.Now(), {}, {}});
+    auto r = engine->Handle(Inbound{"web", user, "", payload, clock.Now(), {}, {}, {}});
     REQUIRE(r.ok());
     REQUIRE_FALSE(r.value().empty());
     return r.value();

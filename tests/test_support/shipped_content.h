@@ -7,9 +7,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "content/communes.h"
 #include "content/faq_index.h"
 #include "content/lexicon.h"
 #include "content/messages.h"
+#include "content/office_hours.h"
 #include "content/variables.h"
 #include "handlers/live_content.h"
 
@@ -35,7 +37,11 @@ inline std::shared_ptr<const ContentSnapshot> ShippedSnapshot(
   std::shared_ptr<const VariableTable> vars = VariableTable::Load(dir + "/variables.json", &problems);
   std::shared_ptr<const Messages> msgs =
       Messages::Load(dir + "/messages.vi.json", RequiredMessageKeys(), &problems);
-  if (!vars || !msgs) throw std::runtime_error(JoinProblems(problems));
+  std::shared_ptr<const CommuneDirectory> communes =
+      CommuneDirectory::Load(dir + "/communes.json", &problems);
+  std::shared_ptr<const OfficeHours> office_hours =
+      OfficeHours::Load(dir + "/office_hours.json", &problems);
+  if (!vars || !msgs || !communes || !office_hours) throw std::runtime_error(JoinProblems(problems));
   if (faq_override.empty()) {
     auto parsed = LoadFaqFile(dir + "/faq.json", [&](std::string_view n) { return vars->Has(n); });
     if (!parsed.ok()) throw std::runtime_error(JoinProblems(parsed.problems));
@@ -46,6 +52,8 @@ inline std::shared_ptr<const ContentSnapshot> ShippedSnapshot(
   snap->faq = std::make_shared<const FaqIndex>(std::move(faq_override), snap->normalizer, thresholds);
   snap->variables = vars;
   snap->messages = msgs;
+  snap->communes = communes;
+  snap->office_hours = office_hours;
   return snap;
 }
 
