@@ -253,14 +253,19 @@ class Router {
     if (auto intent = MeetingFlow::Detect(f); intent != MeetingFlow::Intent::kNone) {
       return meetings_.Start(t_, intent, state_.commune, state_.last_meeting);
     }
-    if (LeadFlow::Detect(f)) return leads_.Start(t_, t_.in.meeting_context, state_.commune);
-    if (CalculatorFlow::Detect(f)) return calculator_.Start(t_);
-    return Faq();
+    const MatchResult match = t_.content.faq->Match(t_.in.text);
+    // A long account of a personal case shares words with "register" and
+    // "how much": it needs staff (the FAQ's personal-case answer), not a
+    // form; "đăng ký kết hôn" is not ours at all.
+    if (match.reason != DeclineReason::kPersonalCase && match.reason != DeclineReason::kOutOfScope) {
+      if (LeadFlow::Detect(f)) return leads_.Start(t_, t_.in.meeting_context, state_.commune);
+      if (CalculatorFlow::Detect(f)) return calculator_.Start(t_);
+    }
+    return Faq(match);
   }
 
-  std::vector<Reply> Faq() {
+  std::vector<Reply> Faq(const MatchResult& match) {
     const ContentSnapshot& content = t_.content;
-    const MatchResult match = content.faq->Match(t_.in.text);
     std::vector<Reply> replies;
     if (match.outcome == MatchOutcome::kUnknown && match.reason == DeclineReason::kSmalltalk) {
       const bool thanks = t_.folded.find("cam on") != std::string::npos ||

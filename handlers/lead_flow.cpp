@@ -772,7 +772,7 @@ bool LeadFlow::Detect(const std::string& folded) {
                    " khi nao ",      " bao lau ",  " bao nhieu ",  " muc dong ",   " het han ",
                    " ai ",           " hoi nghi ", " muon biet ",  " tra cuu ",    " khong ",
                    " ko ",           " chua ",     " huy ",        " cuoc hop ",   " buoi hop ",
-                   " di hop "})) {
+                   " di hop ",       " ntn ",      " tu dau ",     " buoc ",       " lam gi "})) {
     return false;
   }
   if (Contains(p,
@@ -788,7 +788,11 @@ bool LeadFlow::Detect(const std::string& folded) {
   if (Contains(p, {" muon mua ", " can mua "})) return !InterestIn(folded, false).empty();
   // "đăng ký bhyt hộ gia đình", "tôi đăng ký": a request, not a question
   // (the question words were ruled out above).
-  return StartsWith(PaddedWords(CoreWords(folded)), " dang ky ");
+  // A bare "đăng ký ..." must name what we register for or be short: "đăng
+  // ký kết hôn ở xã" is another office's business.
+  const std::string core = PaddedWords(CoreWords(folded));
+  if (!StartsWith(core, " dang ky ")) return false;
+  return !InterestIn(folded, false).empty() || std::count(core.begin(), core.end(), ' ') <= 4;
 }
 
 std::vector<Reply> LeadFlow::Start(TurnContext& t, const std::string& meeting_id,

@@ -55,7 +55,9 @@ MeetingFlow::Intent MeetingFlow::Detect(const std::string& folded) {
   }
   // Questions about what a conference is go to the FAQ, not the schedule.
   if (HasPhrase(folded, {"la gi", "de lam gi", "nham muc dich"})) return Intent::kNone;
-  if (HasPhrase(folded, {"lich hoi nghi", "lich hop", "hoi nghi", "buoi hop", "co hop",
+  // Not "co hop": "không có hợp đồng" folds to "khong co hop dong".
+  if (HasPhrase(folded, {"lich hoi nghi", "lich hop", "hoi nghi", "buoi hop", "co hop khong",
+                         "co hop ko", "co hop k", "cuoc hop",
                          "hop dan", "lich tuyen truyen", "khi nao hop", "hop o dau",
                          "hop khi nao", "ngay hop", "gio hop", "lich hop xa", "hop thon",
                          "hop nhom", "co hoi nghi"})) {
