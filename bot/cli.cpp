@@ -452,7 +452,7 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   // Citizens' question texts and conversations are personal data: keep
   // them only as long as configured (retention_days); unfinished forms go
   // after a day; handovers whose pause ran out are closed.
-  auto purge = [&svc, &config] {
+  auto purge = [&svc, &config, &channels] {
     const auto cutoff = svc.clock.Now() - std::chrono::hours(24) * config.retention_days;
     auto purged = svc.questions->PurgeOlderThan(cutoff);
     if (purged.ok() && *purged > 0) {
@@ -461,6 +461,10 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
     auto conversations = svc.conversations->PurgeUpdatedBefore(cutoff);
     if (conversations.ok() && *conversations > 0) {
       std::cerr << json{{"event", "conversations_purged"}, {"rows", *conversations}}.dump() << "\n";
+    }
+    auto channel_rows = channels.PurgeBefore(cutoff);
+    if (channel_rows.ok() && *channel_rows > 0) {
+      std::cerr << json{{"event", "channel_rows_purged"}, {"rows", *channel_rows}}.dump() << "\n";
     }
     auto forms = svc.engine->DropAbandonedForms();
     if (forms.ok() && *forms > 0) {

@@ -269,6 +269,22 @@ Result<size_t> SqliteEventInbox::DeleteUser(const std::string& channel, const st
   return deleted;
 }
 
+Result<size_t> SqliteEventInbox::PurgeDoneBefore(std::chrono::system_clock::time_point cutoff) {
+  size_t deleted = 0;
+  Status s = db_.InTransaction([&](sqlite3* db) -> Status {
+    Result<SqliteStatement> stmt = SqliteStatement::Prepare(
+        db, "DELETE FROM inbox_events WHERE status = 'done' AND received_ms < ?1");
+    if (!stmt.ok()) return Annotate(stmt.status(), "inbox: purge");
+    stmt->BindInt64(1, ToUnixMillis(cutoff));
+    Status run = stmt->Run();
+    if (!run.ok()) return Annotate(run, "inbox: purge");
+    deleted = static_cast<size_t>(sqlite3_changes(db));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return deleted;
+}
+
 std::unique_ptr<EventInbox> NewSqliteEventInbox(Database& db) {
   return std::make_unique<SqliteEventInbox>(db);
 }

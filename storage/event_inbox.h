@@ -98,6 +98,9 @@ class EventInbox {
   // MarkDone after gets NotFound. A later redelivery of a deleted event is
   // inserted again (its key is gone with it).
   virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;
+  // Privacy retention: deletes done events received before `cutoff` (the
+  // citizens' words); pending ones stay until handled. Returns how many.
+  virtual Result<size_t> PurgeDoneBefore(std::chrono::system_clock::time_point cutoff) = 0;
 };
 
 // The SQLite inbox runs one writer thread for group commit; the inbox must

@@ -230,6 +230,22 @@ class SqliteOutbox final : public Outbox {
     return count;
   }
 
+  Result<size_t> PurgeFinishedBefore(std::chrono::system_clock::time_point cutoff) override {
+    size_t deleted = 0;
+    Status s = db_.InTransaction([&](sqlite3* db) -> Status {
+      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
+          db, "DELETE FROM outbox WHERE status != 'pending' AND created_ms < ?1");
+      if (!stmt.ok()) return Annotate(stmt.status(), "outbox: purge");
+      stmt->BindInt64(1, ToUnixMillis(cutoff));
+      Status run = stmt->Run();
+      if (!run.ok()) return Annotate(run, "outbox: purge");
+      deleted = static_cast<size_t>(sqlite3_changes(db));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return deleted;
+  }
+
   Result<size_t> DeleteUser(const std::string& channel, const std::string& user) override {
     size_t deleted = 0;
     Status s = db_.InTransaction([&](sqlite3* db) -> Status {

@@ -80,6 +80,10 @@ class Outbox {
   // Deletes every row of the user, whatever its status (privacy), and
   // returns how many.
   virtual Result<size_t> DeleteUser(const std::string& channel, const std::string& user) = 0;
+  // Privacy retention: deletes sent and failed rows created before `cutoff`
+  // (their bodies repeat what citizens entered); pending rows stay.
+  // Returns how many.
+  virtual Result<size_t> PurgeFinishedBefore(std::chrono::system_clock::time_point cutoff) = 0;
 };
 
 std::unique_ptr<Outbox> NewSqliteOutbox(Database& db);

@@ -42,6 +42,7 @@ class SqliteEventInbox final : public EventInbox {
   Status MarkDone(long long id, std::chrono::system_clock::time_point at) override;
   Result<InboxStatus> StatusOf(long long id) override;
   Result<size_t> DeleteUser(const std::string& channel, const std::string& user) override;
+  Result<size_t> PurgeDoneBefore(std::chrono::system_clock::time_point cutoff) override;
 
   // Counters of the writer, for tests and metrics. Each is read atomically,
   // not together with the others.

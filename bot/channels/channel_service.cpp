@@ -123,6 +123,16 @@ Status ChannelService::EnqueueFirst(const std::string& channel, const std::strin
   return ids.ok() ? Status::Ok() : ids.status();
 }
 
+Result<size_t> ChannelService::PurgeBefore(std::chrono::system_clock::time_point cutoff) {
+  const Impl& x = *impl_;
+  if (!x.inbox || !x.outbox) return size_t{0};
+  auto events = x.inbox->PurgeDoneBefore(cutoff);
+  if (!events.ok()) return events.status();
+  auto rows = x.outbox->PurgeFinishedBefore(cutoff);
+  if (!rows.ok()) return rows.status();
+  return *events + *rows;
+}
+
 void ChannelService::Notify(const std::string& channel, const std::string& user) {
   if (impl_->sender) impl_->sender->Notify(channel, user);
 }

@@ -49,6 +49,9 @@ class ChannelService {
   // is not enabled.
   Status EnqueueFirst(const std::string& channel, const std::string& user,
                       const std::vector<Reply>& replies);
+  // Privacy retention: deletes handled inbox events and finished outbox
+  // rows older than `cutoff`; returns how many rows.
+  Result<size_t> PurgeBefore(std::chrono::system_clock::time_point cutoff);
   // Wakes the sender for the user (after the rows committed).
   void Notify(const std::string& channel, const std::string& user);
   // Named health checks ("zalo_token": "ok" | problem; "outbox_failed": "N").

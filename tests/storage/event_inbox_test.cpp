@@ -547,6 +547,23 @@ TEST_CASE("Deleting a user removes all their events on that channel only") {
   CHECK(AppendOrFail(*inbox, {Event("m1")}) == std::vector<bool>{true});
 }
 
+TEST_CASE("Retention purges handled events received before the cutoff, never pending ones") {
+  auto db = OpenOrFail(":memory:");
+  auto inbox = NewSqliteEventInbox(*db);
+  AppendOrFail(*inbox, {Event("old-done"), Event("old-pending")}, Second(1));
+  AppendOrFail(*inbox, {Event("new-done")}, Second(100));
+  for (const ChannelEvent& e : PendingOrFail(*inbox)) {
+    if (e.platform_id != "old-pending") RequireOk(inbox->MarkDone(e.id, Second(101)));
+  }
+  Result<size_t> purged = inbox->PurgeDoneBefore(Second(50));
+  REQUIRE(purged.ok());
+  CHECK(*purged == 1);
+  CHECK(PlatformIds(PendingOrFail(*inbox)) == std::vector<std::string>{"old-pending"});
+  // The purged event's key is gone, the newer one's is kept.
+  CHECK(AppendOrFail(*inbox, {Event("old-done"), Event("new-done")}) ==
+        std::vector<bool>{true, false});
+}
+
 TEST_CASE("An event whose stored kind this build does not know fails Pending as Internal") {
   auto db = OpenOrFail(":memory:");
   auto inbox = NewSqliteEventInbox(*db);

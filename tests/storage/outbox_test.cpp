@@ -330,6 +330,26 @@ TEST_CASE("Deleting a user removes all their rows on that channel, whatever the 
   CHECK(outbox->MarkSent(newest, Second(2)).code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("Retention purges sent and failed rows created before the cutoff, never pending ones") {
+  auto db = OpenOrFail(":memory:");
+  auto outbox = NewSqliteOutbox(*db);
+  OutboxMessage newer = Message("c", "c1");
+  newer.created = Second(100);
+  const std::vector<long long> ids = EnqueueOrFail(
+      *outbox, {Message("a", "a1"), Message("b", "b1"), Message("d", "d1"), newer});
+  RequireOk(outbox->MarkSent(ids[0], Second(1)));
+  RequireOk(outbox->MarkFailed(ids[1], "blocked"));
+  RequireOk(outbox->MarkSent(ids[3], Second(101)));
+
+  Result<size_t> purged = outbox->PurgeFinishedBefore(Second(50));
+  REQUIRE(purged.ok());
+  CHECK(*purged == 2);
+  CHECK_FALSE(outbox->Get(ids[0]).value().has_value());
+  CHECK_FALSE(outbox->Get(ids[1]).value().has_value());
+  CHECK(outbox->Get(ids[2]).value().has_value());  // still pending
+  CHECK(outbox->Get(ids[3]).value().has_value());  // newer
+}
+
 TEST_CASE("Messages enqueued in a unit of work are kept or dropped with it") {
   auto db = OpenOrFail(":memory:");
   auto outbox = NewSqliteOutbox(*db);
