@@ -101,9 +101,10 @@ bool LoadFaqOrReport(const std::string& path, const SharedContent& shared,
 }
 
 // The live FAQ; on first start (empty database) the shipped faq.json is
-// imported so the service answers out of the box.
+// imported so the service answers out of the box, and `*first_start` is set.
 bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
-             std::vector<FaqEntry>* entries, std::ostream& err) {
+             std::vector<FaqEntry>* entries, bool* first_start, std::ostream& err) {
+  *first_start = false;
   auto store = NewSqliteFaqStore(db);
   auto live = store->LoadLive();
   if (!live.ok()) {
@@ -123,6 +124,7 @@ bool LiveFaq(Database& db, const Config& config, const SharedContent& shared,
     return false;
   }
   *entries = std::move(shipped);
+  *first_start = true;
   return true;
 }
 
@@ -323,18 +325,10 @@ bool ImportSchedule(Service& svc, const std::string& path, std::ostream& out, st
   return true;
 }
 
-// On first start (no meeting at all) the shipped demo schedule, dated from
-// today, so a newcomer sees upcoming meetings.
+// On first start (a new database) the shipped demo schedule, dated from
+// today, so a newcomer sees upcoming meetings. Later starts leave the
+// schedule as the office made it, even empty.
 bool SampleScheduleOnFirstStart(Service& svc, const Config& config, std::ostream& err) {
-  const auto snapshot = svc.content->Current();
-  for (const auto& c : snapshot->communes->communes()) {
-    auto any = svc.meetings->AllInCommune(c.code);
-    if (!any.ok()) {
-      err << "error: " << any.status().message() << "\n";
-      return false;
-    }
-    if (!any->empty()) return true;
-  }
   const std::string path = ContentFiles{config.content_dir}.meetings();
   if (!FileExists(path)) return true;
   std::ostringstream summary;
@@ -352,7 +346,8 @@ bool StartService(const Config& config, Service* svc, std::ostream& err,
   svc->db = OpenDatabase(config, err);
   if (!svc->db) return false;
   std::vector<FaqEntry> entries;
-  if (!LiveFaq(*svc->db, config, shared, &entries, err)) return false;
+  bool first_start = false;
+  if (!LiveFaq(*svc->db, config, shared, &entries, &first_start, err)) return false;
   svc->content = std::make_unique<LiveContent>(MakeSnapshot(shared, std::move(entries), config.matching));
   svc->faq_store = NewSqliteFaqStore(*svc->db);
   auto revisions = svc->faq_store->Revisions(1);
@@ -374,7 +369,7 @@ bool StartService(const Config& config, Service* svc, std::ostream& err,
       DialogStores{svc->conversations.get(), svc->questions.get(), svc->unit.get(),
                    svc->leads.get(), svc->meetings.get(), svc->handovers.get()},
       svc->clock, settings);
-  return !sample_schedule || SampleScheduleOnFirstStart(*svc, config, err);
+  return !sample_schedule || !first_start || SampleScheduleOnFirstStart(*svc, config, err);
 }
 
 int Serve(const Common& common, const std::string& host, int port, const std::string& web_dir,
@@ -454,26 +449,21 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   // after a day; handovers whose pause ran out are closed.
   auto purge = [&svc, &config, &channels] {
     const auto cutoff = svc.clock.Now() - std::chrono::hours(24) * config.retention_days;
-    auto purged = svc.questions->PurgeOlderThan(cutoff);
-    if (purged.ok() && *purged > 0) {
-      std::cerr << json{{"event", "question_log_purged"}, {"rows", *purged}}.dump() << "\n";
-    }
-    auto conversations = svc.conversations->PurgeUpdatedBefore(cutoff);
-    if (conversations.ok() && *conversations > 0) {
-      std::cerr << json{{"event", "conversations_purged"}, {"rows", *conversations}}.dump() << "\n";
-    }
-    auto channel_rows = channels.PurgeBefore(cutoff);
-    if (channel_rows.ok() && *channel_rows > 0) {
-      std::cerr << json{{"event", "channel_rows_purged"}, {"rows", *channel_rows}}.dump() << "\n";
-    }
-    auto forms = svc.engine->DropAbandonedForms();
-    if (forms.ok() && *forms > 0) {
-      std::cerr << json{{"event", "abandoned_forms_dropped"}, {"rows", *forms}}.dump() << "\n";
-    }
-    auto expired = svc.handovers->ExpireDue(svc.clock.Now());
-    if (expired.ok() && *expired > 0) {
-      std::cerr << json{{"event", "handovers_expired"}, {"rows", *expired}}.dump() << "\n";
-    }
+    // One log line per job that changed something, or failed.
+    auto report = [](const char* event, const Result<size_t>& rows) {
+      if (!rows.ok()) {
+        std::cerr << json{{"event", std::string(event) + "_failed"}, {"error", rows.status().message()}}
+                         .dump(-1, ' ', false, json::error_handler_t::replace)
+                  << "\n";
+      } else if (*rows > 0) {
+        std::cerr << json{{"event", event}, {"rows", *rows}}.dump() << "\n";
+      }
+    };
+    report("question_log_purged", svc.questions->PurgeOlderThan(cutoff));
+    report("conversations_purged", svc.conversations->PurgeUpdatedBefore(cutoff));
+    report("channel_rows_purged", channels.PurgeBefore(cutoff));
+    report("abandoned_forms_dropped", svc.engine->DropAbandonedForms());
+    report("handovers_expired", svc.handovers->ExpireDue(svc.clock.Now()));
   };
   purge();
   PeriodicTask retention(std::chrono::minutes(10), purge);
@@ -531,7 +521,15 @@ int Chat(const Common& common, std::istream& in, std::ostream& out, std::ostream
     for (const auto& r : replies.value()) {
       out << "bot> " << r.text << "\n";
       int n = 1;
-      for (const auto& c : r.choices) out << "     " << n++ << ") " << c.title << "\n";
+      for (const auto& c : r.choices) {
+        // A console has no phone number to share; the numbers stay the
+        // engine's, so a typed number still picks the choice shown with it.
+        if (c.kind == ChoiceKind::kSharePhone) {
+          ++n;
+          continue;
+        }
+        out << "     " << n++ << ") " << c.title << "\n";
+      }
     }
     return true;
   };

@@ -125,6 +125,7 @@ struct RequestLog {
   const char* route = "unknown";
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   std::string error;  // our own status code and message, for 500s
+  std::string note;   // a route's short label (RawHttpResponse::log_note)
 };
 
 }  // namespace
@@ -310,6 +311,7 @@ void HttpServer::Impl::Send(const http::http_request& request,
     json line = {{"request_id", log->id}, {"method", log->method},  {"route", log->route},
                  {"status", status},      {"ms", ms}};
     if (!log->error.empty()) line["error"] = log->error;
+    if (!log->note.empty()) line["note"] = log->note;
     const std::string text = Dump(line) + "\n";
     std::fwrite(text.data(), 1, text.size(), stderr);
   } catch (...) {
@@ -438,7 +440,7 @@ void HttpServer::Impl::HandleRoute(http::http_request request, const Route& rout
       return;
     }
     const RawHttpResponse out = route.handler(raw);
-    if (!out.log_note.empty()) log->error = out.log_note;
+    if (!out.log_note.empty()) log->note = out.log_note;
     Send(request, log, static_cast<http::status_code>(out.status), out.body, out.content_type,
          false, {});
   });

@@ -201,6 +201,12 @@ class Router {
 
   Result<std::vector<Reply>> Route() {
     if (!t_.in.payload.empty()) return Payload(t_.in.payload);
+    // "xóa thông tin của tôi" and "gặp cán bộ" work at any step: they are
+    // never a name or a village.
+    if (state_.flow.open() && state_.flow.name != kPrivacyFlow &&
+        (WantsErasure(t_.folded) || WantsStaff(t_.folded))) {
+      return Typed();
+    }
     if (state_.flow.open()) {
       const std::string open_flow = state_.flow.name;
       auto outcome = ContinueFlow();
@@ -249,7 +255,7 @@ class Router {
   Result<std::vector<Reply>> Typed() {
     const std::string& f = t_.folded;
     if (WantsErasure(f)) return StartPrivacy();
-    if (WantsStaff(f)) return StaffOffer();
+    if (WantsStaff(f)) return StaffOffer("asked");
     if (auto intent = MeetingFlow::Detect(f); intent != MeetingFlow::Intent::kNone) {
       return meetings_.Start(t_, intent, state_.commune, state_.last_meeting);
     }
@@ -314,7 +320,8 @@ class Router {
     }
     if (payload == "MENU_REGISTER") return leads_.Start(t_, t_.in.meeting_context, state_.commune);
     if (payload == "MENU_CALCULATOR") return calculator_.Start(t_);
-    if (payload == "MENU_STAFF") return StaffOffer();
+    if (payload == "MENU_STAFF") return StaffOffer("asked");
+    if (StartsWith(payload, "MENU_STAFF:")) return StaffOffer(payload.substr(11));
     if (payload == "MEDIA") return std::vector<Reply>{{m().Get("media_only"), faq_.MenuChoices()}};
     if (payload == "USER_INFO") {
       if (state_.flow.name == kLeadFlow) return FlowReplies(leads_.Continue(t_));
@@ -347,6 +354,9 @@ class Router {
       return calculator_.Start(t_);
     }
     if (payload == std::string(kStaffPayloadPrefix) + "CONFIRM") return QueueForStaff("asked");
+    if (StartsWith(payload, std::string(kStaffPayloadPrefix) + "CONFIRM:")) {
+      return QueueForStaff(payload.substr(std::string(kStaffPayloadPrefix).size() + 8));
+    }
     if (payload == std::string(kStaffPayloadPrefix) + "CALLBACK") return leads_.Start(t_, t_.in.meeting_context, state_.commune);
     if (StartsWith(payload, kPrivacyPayloadPrefix)) {
       if (payload == std::string(kPrivacyPayloadPrefix) + "CONFIRM" && state_.flow.name == kPrivacyFlow) {
@@ -390,27 +400,43 @@ class Router {
     return hours && !hours->IsOpen(t_.now) && hours->NextOpening(t_.now).has_value();
   }
 
-  std::vector<Reply> StaffOffer() {
+  // Staff answer in the Page Inbox and the OA chat; on the web chat no one
+  // can answer, so there the citizen gets the hotline and a call-back.
+  bool CanHandOver() const { return t_.in.channel == "messenger" || t_.in.channel == "zalo"; }
+
+  // `reason`: why staff are offered ("asked", "personal_case",
+  // "unknown_twice", "not_in_choices"); kept with the handover request.
+  std::vector<Reply> StaffOffer(const std::string& reason) {
     state_.flow.Clear();
+    const Choice confirm{m().Get("staff_choice_confirm"),
+                         std::string(kStaffPayloadPrefix) + "CONFIRM:" + reason};
+    const Choice callback{m().Get("staff_choice_callback"),
+                          std::string(kStaffPayloadPrefix) + "CALLBACK"};
+    const Choice back{m().Get("menu_back"), "MENU"};
     Reply r;
-    if (OfficeClosed()) {
+    if (!CanHandOver()) {
+      r.text = m().Get("staff_offer_web", OfficeParams());
+      r.choices = {callback, back};
+    } else if (OfficeClosed()) {
       r.text = m().Get("staff_offer_closed", OfficeParams());
-      r.choices = {{m().Get("staff_choice_confirm"), std::string(kStaffPayloadPrefix) + "CONFIRM"},
-                   {m().Get("staff_choice_callback"), std::string(kStaffPayloadPrefix) + "CALLBACK"},
-                   {m().Get("menu_back"), "MENU"}};
+      r.choices = {confirm, callback, back};
     } else {
       r.text = m().Get("staff_offer", OfficeParams());
-      r.choices = {{m().Get("staff_choice_confirm"), std::string(kStaffPayloadPrefix) + "CONFIRM"},
-                   {m().Get("menu_back"), "MENU"}};
+      r.choices = {confirm, back};
     }
     return {r};
   }
 
   std::vector<Reply> QueueForStaff(const std::string& reason) {
     state_.flow.Clear();
+    if (!CanHandOver()) return StaffOffer(reason);
     if (HandoverQueue* queue = stores_.handovers) {
       const std::string channel = t_.in.channel, user = t_.in.user;
-      const auto now = t_.now, until = t_.now + settings_.handover_pause;
+      // Out of office hours the pause counts from the next opening, so a
+      // Friday-evening request still waits for staff on Monday.
+      std::chrono::system_clock::time_point from = t_.now;
+      if (OfficeClosed()) from = *t_.content.office_hours->NextOpening(t_.now);
+      const auto now = t_.now, until = from + settings_.handover_pause;
       t_.Defer([queue, channel, user, reason, now, until]() -> Status {
         auto r = queue->Request(channel, user, reason, now, until);
         return r.ok() ? Status::Ok() : r.status();
@@ -482,10 +508,14 @@ DialogEngine::DialogEngine(const LiveContent& content, ConversationStore* conver
     : DialogEngine(content, DialogStores{conversations, question_log, unit, nullptr, nullptr, nullptr},
                    clock) {}
 
+bool DialogEngine::AllowedWhilePaused(const Inbound& in) {
+  return StartsWith(in.payload, kPrivacyPayloadPrefix) || WantsErasure(FoldVietnamese(in.text));
+}
+
 Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitHook& hook) {
   const auto snapshot = content_.Current();
   const auto now = in.at.time_since_epoch().count() ? in.at : clock_.Now();
-  if (stores_.handovers) {
+  if (stores_.handovers && !AllowedWhilePaused(in)) {
     auto paused = stores_.handovers->PausedUntil(in.channel, in.user, now);
     if (!paused.ok()) return paused.status();
     if (paused->has_value()) {
@@ -523,6 +553,12 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitH
     } else if (IsCancel(folded)) {
       effective.payload = state.flow.open() ? "CANCEL" : "MENU";
     }
+  }
+  // A kiosk's meeting must be one of the schedule's, or it is not recorded.
+  if (!effective.meeting_context.empty() && stores_.meetings) {
+    auto meeting = stores_.meetings->Get(effective.meeting_context);
+    if (!meeting.ok()) return meeting.status();
+    if (!meeting->has_value()) effective.meeting_context.clear();
   }
   TurnContext turn{*snapshot, effective, folded, now, VietnamDateAt(now), state.flow, {}};
   Router router(turn, state, stores_, settings_, returning);
@@ -574,6 +610,12 @@ Status DialogEngine::EraseUser(const std::string& channel, const std::string& us
     return Status::Ok();
   };
   return stores_.unit ? stores_.unit->Run(erase) : erase();
+}
+
+Status DialogEngine::ReleaseToBot(const std::string& channel, const std::string& user) {
+  if (!stores_.handovers) return Status::Ok();
+  auto released = stores_.handovers->Release(channel, user, clock_.Now());
+  return released.ok() ? Status::Ok() : released.status();
 }
 
 Result<size_t> DialogEngine::DropAbandonedForms() {

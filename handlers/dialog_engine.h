@@ -67,10 +67,18 @@ class DialogEngine {
   // Thread-safe; messages of the same user must be serialised by the caller.
   Result<std::vector<Reply>> Handle(const Inbound& in, const CommitHook& hook = {});
 
+  // Messages handled even while staff are handling the user (the bot is
+  // paused): asking to erase one's data, and its confirmation.
+  static bool AllowedWhilePaused(const Inbound& in);
+
   // Deletes everything the engine's stores keep about the user (conversation,
   // question log, leads, RSVPs, reminders, handover requests). Joins the
   // caller's unit of work when called inside one.
   Status EraseUser(const std::string& channel, const std::string& user);
+
+  // Staff handed the user back to the bot: the open handover request is
+  // released and the pause ends. OK when there was none.
+  Status ReleaseToBot(const std::string& channel, const std::string& user);
 
   // Drops unfinished forms not touched for `form_lifetime` (their personal
   // data with them). Returns how many. Run periodically.

@@ -47,7 +47,7 @@ std::vector<Reply> FaqHandler::ForMatch(const MatchResult& match, int unknown_st
         r.choices.push_back(ChoiceFor(entries[e]));
       }
       r.text += "\n\n" + m.Get("clarify_hint");
-      r.choices.push_back({m.Get("clarify_none"), "MENU_STAFF"});
+      r.choices.push_back({m.Get("clarify_none"), "MENU_STAFF:not_in_choices"});
       return {r};
     }
     case MatchOutcome::kUnknown:
@@ -57,7 +57,7 @@ std::vector<Reply> FaqHandler::ForMatch(const MatchResult& match, int unknown_st
   switch (match.reason) {
     case DeclineReason::kPersonalCase:
       r.text = m.Get("personal_case", hotline);
-      r.choices = {{m.Get("menu_staff"), "MENU_STAFF"}, {m.Get("menu_back"), "MENU"}};
+      r.choices = {{m.Get("menu_staff"), "MENU_STAFF:personal_case"}, {m.Get("menu_back"), "MENU"}};
       return {r};
     case DeclineReason::kOutOfScope:
       r.text = m.Get("out_of_scope", hotline);
@@ -68,7 +68,7 @@ std::vector<Reply> FaqHandler::ForMatch(const MatchResult& match, int unknown_st
   }
   if (unknown_streak >= 1) {
     r.text = m.Get("unknown_again", hotline);
-    r.choices = {{m.Get("menu_staff"), "MENU_STAFF"}, {m.Get("menu_faq"), "MENU_FAQ"},
+    r.choices = {{m.Get("menu_staff"), "MENU_STAFF:unknown_twice"}, {m.Get("menu_faq"), "MENU_FAQ"},
                  {m.Get("menu_back"), "MENU"}};
   } else {
     r.text = m.Get("unknown", hotline);

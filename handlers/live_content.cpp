@@ -38,7 +38,7 @@ const std::vector<std::string>& RequiredMessageKeys() {
         "personal_case", "out_of_scope", "smalltalk_greeting", "smalltalk_thanks", "entry_missing",
         "hotline", "media_only", "user_info_received", "flow_cancelled", "reminder_day_before",
         "reminder_morning_of", "reminder_moved", "reminder_cancelled", "staff_offer",
-        "staff_offer_closed", "staff_choice_confirm", "staff_choice_callback", "staff_queued",
+        "staff_offer_closed", "staff_offer_web", "staff_choice_confirm", "staff_choice_callback", "staff_queued",
         "staff_queued_closed", "staff_waiting", "privacy_confirm", "privacy_choice_yes",
         "privacy_choice_no", "privacy_done", "privacy_kept"};
     for (const auto* flow_keys :

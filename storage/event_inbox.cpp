@@ -30,6 +30,7 @@ constexpr KindName kKindNames[] = {
     {ChannelEventKind::kHumanReply, "human_reply"},
     {ChannelEventKind::kWithdraw, "withdraw"},
     {ChannelEventKind::kStandby, "standby"},
+    {ChannelEventKind::kThreadReturned, "thread_returned"},
     {ChannelEventKind::kEcho, "echo"},
 };
 

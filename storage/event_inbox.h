@@ -40,6 +40,7 @@ enum class ChannelEventKind {
   kWithdraw,    // Zalo user_withdraw: delete this user's data
   kStandby,     // Messenger standby (another app owns the thread): store, no reply
   kEcho,        // our own send echoed back: ignored
+  kThreadReturned,  // Messenger: the Page Inbox passed the thread back to the bot (staff done)
 };
 const char* ChannelEventKindName(ChannelEventKind k);  // "text", "payload", ...
 bool ParseChannelEventKind(const std::string& name, ChannelEventKind* out);

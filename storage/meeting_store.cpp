@@ -451,7 +451,10 @@ class SqliteMeetingStore final : public MeetingStore {
         // schedule is a cancelled one -- unless they were told already. The
         // row stays, cancelled, until it is past or the next import, so
         // the notice can name it and citizens see it was cancelled.
-        const bool tell = before.start > now && before.status != MeetingStatus::kCancelled;
+        // A sample meeting (the shipped demo schedule) was never real: it
+        // goes without a notice when the office imports its own schedule.
+        const bool tell = before.start > now && before.status != MeetingStatus::kCancelled &&
+                          !before.sample;
         if (step.ok() && tell) step = NotifyRsvps(db, id, ReminderKind::kCancelled, now);
         if (!step.ok()) return step;
         SqliteStatement& change = tell ? *cancel : *remove;

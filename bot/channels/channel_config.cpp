@@ -14,6 +14,9 @@ std::string MessengerConfig::Missing() const {
   Need(page_access_token, "page_access_token", &missing);
   Need(app_secret, "app_secret", &missing);
   Need(verify_token, "verify_token", &missing);
+  // Without it the bot cannot tell its own echoes from a staff member's
+  // reply in the Page Inbox, and would pause every user after answering.
+  Need(app_id, "app_id", &missing);
   Need(graph_base_url, "graph_base_url", &missing);
   return missing;
 }

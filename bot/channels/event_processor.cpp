@@ -126,7 +126,15 @@ void EventProcessor::Worker() {
 
 Status EventProcessor::Process(const ChannelEvent& e) {
   const auto now = deps_.clock.Now();
-  auto mark_done = [&] { return deps_.inbox.MarkDone(e.id, now); };
+  auto mark_done = [&]() -> Status {
+    Status s = deps_.inbox.MarkDone(e.id, now);
+    // An erasure handled just before ("xóa thông tin của tôi", a Zalo
+    // withdraw) deletes all the user's inbox rows, also events of theirs
+    // already queued here. Such a message came after the erasure: answer it
+    // like any other rather than fail its turn (and drop it after retries).
+    if (s.code() == StatusCode::kNotFound) return Status::Ok();
+    return s;
+  };
   switch (e.kind) {
     case ChannelEventKind::kEcho:
     case ChannelEventKind::kUnfollow:
@@ -144,6 +152,14 @@ Status EventProcessor::Process(const ChannelEvent& e) {
         }
         return mark_done();
       });
+    case ChannelEventKind::kThreadReturned:
+      // Staff marked the conversation done in the Page Inbox: the bot
+      // answers this user again.
+      return deps_.unit.Run([&]() -> Status {
+        if (Status s = deps_.engine.ReleaseToBot(e.channel, e.user); !s.ok()) return s;
+        if (Status s = deps_.channel_state.ResumeUser(e.channel, e.user); !s.ok()) return s;
+        return mark_done();
+      });
     case ChannelEventKind::kWithdraw:
       // The user asked the platform to delete their data.
       return deps_.unit.Run([&]() -> Status {
@@ -156,10 +172,6 @@ Status EventProcessor::Process(const ChannelEvent& e) {
     default:
       break;
   }
-
-  auto paused = deps_.channel_state.PausedUntil(e.channel, e.user, now);
-  if (!paused.ok()) return paused.status();
-  if (paused->has_value()) return deps_.unit.Run(mark_done);  // staff are handling this user
 
   Inbound in;
   in.channel = e.channel;
@@ -184,6 +196,12 @@ Status EventProcessor::Process(const ChannelEvent& e) {
     default: return deps_.unit.Run(mark_done);
   }
   if (in.text.empty() && in.payload.empty()) return deps_.unit.Run(mark_done);
+
+  // Staff are handling this user: the bot stays silent, except for a
+  // request to erase one's data.
+  auto paused = deps_.channel_state.PausedUntil(e.channel, e.user, now);
+  if (!paused.ok()) return paused.status();
+  if (paused->has_value() && !DialogEngine::AllowedWhilePaused(in)) return deps_.unit.Run(mark_done);
 
   auto replies = deps_.engine.Handle(in, [&](const std::vector<Reply>& out) -> Status {
     const bool erase = std::any_of(out.begin(), out.end(), [](const Reply& r) { return r.erase_user_data; });

@@ -31,6 +31,7 @@ struct Draft {
   std::optional<std::string> mid;
   std::string text;
   std::string payload;
+  bool ignore = false;  // well-formed, but nothing for the bot: only counted
 };
 
 class Parser {
@@ -76,12 +77,14 @@ class Parser {
         {"postback", &Parser::Postback},
         {"optin", &Parser::Referral},
         {"referral", &Parser::Referral},
+        {"pass_thread_control", &Parser::ThreadPassed},
     };
     for (const EventType& type : kTypes) {
       const json* body = Field(ev, type.key);
       if (body == nullptr) continue;
       // Only what a user said can be kept while another app owns the thread.
-      const bool kept_on_standby = type.handler != &Parser::Referral;
+      const bool kept_on_standby =
+          type.handler != &Parser::Referral && type.handler != &Parser::ThreadPassed;
       if (standby && !kept_on_standby) return Ignore(std::string("standby:") + type.key);
       Draft d;
       d.raw_type = type.key;
@@ -89,6 +92,7 @@ class Parser {
       if (!body->is_object() || !(this->*type.handler)(*body, ev, &d)) {
         return Ignore(std::string("malformed:") + type.key);
       }
+      if (d.ignore) return Ignore(type.key);
       if (standby) {
         d.kind = ChannelEventKind::kStandby;
         d.raw_type = "standby_" + d.raw_type;
@@ -165,6 +169,20 @@ class Parser {
     d->payload = *payload;
     if (title != nullptr) d->text = title->get<std::string>();
     d->mid = IdText(Field(pb, "mid"));
+    return true;
+  }
+
+  // pass_thread_control: another app (the Page Inbox, when staff mark the
+  // conversation done) handed the thread to an app. Only a hand-back to this
+  // app means anything to the bot; without our app id it cannot tell.
+  bool ThreadPassed(const json& body, const json& ev, Draft* d) {
+    const auto sender = IdAt(ev, "sender", "id");
+    if (!sender) return false;
+    const auto new_owner = IdText(Field(body, "new_owner_app_id"));
+    d->ignore = own_app_id_.empty() || !new_owner || *new_owner != own_app_id_;
+    d->kind = ChannelEventKind::kThreadReturned;
+    d->user = *sender;
+    if (d->page.empty()) d->page = IdAt(ev, "recipient", "id").value_or("");
     return true;
   }
 

@@ -23,31 +23,8 @@ std::string ReadBinary(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-const char* KindName(ChannelEventKind k) {
-  switch (k) {
-    case ChannelEventKind::kText:
-      return "text";
-    case ChannelEventKind::kPayload:
-      return "payload";
-    case ChannelEventKind::kMedia:
-      return "media";
-    case ChannelEventKind::kFollow:
-      return "follow";
-    case ChannelEventKind::kUnfollow:
-      return "unfollow";
-    case ChannelEventKind::kUserInfo:
-      return "user_info";
-    case ChannelEventKind::kHumanReply:
-      return "human_reply";
-    case ChannelEventKind::kWithdraw:
-      return "withdraw";
-    case ChannelEventKind::kStandby:
-      return "standby";
-    case ChannelEventKind::kEcho:
-      return "echo";
-  }
-  return "?";
-}
+// The stored kind names ("text", "human_reply"...) read well in summaries.
+const char* KindName(ChannelEventKind k) { return ChannelEventKindName(k); }
 
 long long Millis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -213,6 +190,21 @@ TEST_CASE("standby events are kept as standby, and their receipts are ignored") 
           "standby " + kPrefix +
           " id=standby_postback:7012345678901234:1718000000321 at=1718000000321"
           " type=standby_postback text=Menu payload=MENU | ignored: standby:read,standby:referral");
+}
+
+TEST_CASE("the Page Inbox passing the thread back to this app releases the user") {
+  const std::string to_us = Event(
+      R"("pass_thread_control":{"new_owner_app_id":")" + kOwnAppId +
+      R"(","previous_owner_app_id":"263902037430900","metadata":"done"})");
+  CHECK(Summary(ParseMessengerWebhook(Body(to_us), kOwnAppId)) ==
+        "thread_returned " + kPrefix +
+            " id=pass_thread_control:7012345678901234:1718000000321 at=1718000000321"
+            " type=pass_thread_control");
+  // To another app, or with no app id of ours configured: only counted.
+  const std::string elsewhere = Event(
+      R"("pass_thread_control":{"new_owner_app_id":"555","previous_owner_app_id":"263902037430900"})");
+  CHECK(Summary(ParseMessengerWebhook(Body(elsewhere), kOwnAppId)) == "ignored: pass_thread_control");
+  CHECK(Summary(ParseMessengerWebhook(Body(to_us), "")) == "ignored: pass_thread_control");
 }
 
 TEST_CASE("a postback keys on its mid, or on the user and time when it has none") {

@@ -23,31 +23,8 @@ std::string ReadBinary(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-const char* KindName(ChannelEventKind k) {
-  switch (k) {
-    case ChannelEventKind::kText:
-      return "text";
-    case ChannelEventKind::kPayload:
-      return "payload";
-    case ChannelEventKind::kMedia:
-      return "media";
-    case ChannelEventKind::kFollow:
-      return "follow";
-    case ChannelEventKind::kUnfollow:
-      return "unfollow";
-    case ChannelEventKind::kUserInfo:
-      return "user_info";
-    case ChannelEventKind::kHumanReply:
-      return "human_reply";
-    case ChannelEventKind::kWithdraw:
-      return "withdraw";
-    case ChannelEventKind::kStandby:
-      return "standby";
-    case ChannelEventKind::kEcho:
-      return "echo";
-  }
-  return "?";
-}
+// The stored kind names ("text", "human_reply"...) read well in summaries.
+const char* KindName(ChannelEventKind k) { return ChannelEventKindName(k); }
 
 long long Millis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();

@@ -33,7 +33,7 @@ TEST_CASE("a clarify lists the choices as numbered lines and as buttons") {
   CHECK(replies[0].text.find("2) " + snap->faq->entries()[1].questions[0]) != std::string::npos);
   REQUIRE(replies[0].choices.size() == 3);
   CHECK(replies[0].choices[0].payload == "FAQ:" + snap->faq->entries()[0].id);
-  CHECK(replies[0].choices[2].payload == "MENU_STAFF");
+  CHECK(replies[0].choices[2].payload == "MENU_STAFF:not_in_choices");
 }
 
 TEST_CASE("unknown replies offer the menu first time and staff the second time") {
@@ -43,7 +43,7 @@ TEST_CASE("unknown replies offer the menu first time and staff the second time")
   m.outcome = MatchOutcome::kUnknown;
   m.reason = DeclineReason::kLowScore;
   CHECK(handler.ForMatch(m, 0)[0].choices[0].payload == "MENU_FAQ");
-  CHECK(handler.ForMatch(m, 1)[0].choices[0].payload == "MENU_STAFF");
+  CHECK(handler.ForMatch(m, 1)[0].choices[0].payload == "MENU_STAFF:unknown_twice");
   m.reason = DeclineReason::kOutOfScope;
   CHECK(handler.ForMatch(m, 0)[0].text.find("chỉ trả lời được") != std::string::npos);
 }

@@ -679,6 +679,20 @@ TEST_CASE("Past meetings dropped from the file, or already cancelled ones, notif
   CHECK(store->AllInCommune(kSonKy).value().empty());
 }
 
+TEST_CASE("The office's first schedule replaces the sample schedule without notices") {
+  auto db = OpenOrFail(":memory:");
+  auto store = NewSqliteMeetingStore(*db);
+  Meeting sample = MakeMeeting("mau-01", kSonKy, At(9, 8));
+  sample.sample = true;
+  ReplaceOrFail(*store, {sample}, At(1, 9));
+  REQUIRE(RsvpOrFail(*store, "mau-01", "u", At(1, 10)));
+
+  CHECK(ChangeLines(ReplaceOrFail(*store, {MakeMeeting("real-1", kSonKy, At(10, 8))}, At(2, 9))) ==
+        std::vector<std::string>{"added real-1", "removed mau-01"});
+  CHECK_FALSE(GetOrFail(*store, "mau-01").has_value());  // gone, not kept as cancelled
+  CHECK(JobLines(*store, "u").empty());                  // and nobody is told
+}
+
 TEST_CASE("Other changes of a meeting are updates: reminders stay, unless its commune changed") {
   Office office;
   MeetingStore& store = *office.store;
