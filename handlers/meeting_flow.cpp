@@ -112,13 +112,15 @@ Result<std::vector<Reply>> MeetingFlow::ShowCommune(TurnContext& t, const std::s
   }
   Reply r;
   if (!note.empty()) r.text = note + "\n\n";
+  // The meeting last shown is one of this list or none: after a commune
+  // with no meetings, "tôi sẽ tham dự" must not mean another commune's.
+  last_meeting.clear();
   if (upcoming.empty()) {
     r.text += m.Get("meet_none", {{"commune", commune}});
   } else {
     r.text += m.Get("meet_list_header", {{"commune", commune}});
     bool sample = false;
     int n = 1;
-    last_meeting.clear();
     for (const Meeting& meeting : upcoming) {
       std::string status;  // with its leading space, so a plain title has no trailing one
       if (meeting.status == MeetingStatus::kCancelled) status = " " + m.Get("meet_status_cancelled");
