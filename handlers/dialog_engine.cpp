@@ -345,7 +345,9 @@ class Router {
     }
     if (StartsWith(payload, kLeadPayloadPrefix)) {
       if (state_.flow.name == kLeadFlow) return FlowReplies(leads_.Continue(t_));
-      return leads_.Start(t_, t_.in.meeting_context, state_.commune);
+      // A button of a form that is finished or was stopped ("Xác nhận"
+      // tapped twice): say so rather than start a new form.
+      return std::vector<Reply>{{m().Get("lead_form_closed"), faq_.MenuChoices()}};
     }
     if (StartsWith(payload, kCalculatorPayloadPrefix)) {
       if (state_.flow.name == kCalculatorFlow && payload != "CALC:RESTART") {
@@ -508,14 +510,45 @@ DialogEngine::DialogEngine(const LiveContent& content, ConversationStore* conver
     : DialogEngine(content, DialogStores{conversations, question_log, unit, nullptr, nullptr, nullptr},
                    clock) {}
 
-bool DialogEngine::AllowedWhilePaused(const Inbound& in) {
-  return StartsWith(in.payload, kPrivacyPayloadPrefix) || WantsErasure(FoldVietnamese(in.text));
+namespace {
+
+// Asking to erase one's data, and answering the confirmation question
+// (typed "có" / "1" on Zalo, which has no buttons).
+bool ErasureTurn(const Inbound& in, const DialogState& state) {
+  return StartsWith(in.payload, kPrivacyPayloadPrefix) || WantsErasure(FoldVietnamese(in.text)) ||
+         state.flow.name == kPrivacyFlow;
+}
+
+}  // namespace
+
+Result<bool> DialogEngine::AllowedWhilePaused(const Inbound& in) {
+  DialogState state;
+  if (stores_.conversations) {
+    auto stored = stores_.conversations->Load({in.channel, in.user});
+    if (!stored.ok()) return stored.status();
+    if (stored.value()) state = DialogState::Parse(stored.value()->state);
+  }
+  return ErasureTurn(in, state);
 }
 
 Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitHook& hook) {
   const auto snapshot = content_.Current();
   const auto now = in.at.time_since_epoch().count() ? in.at : clock_.Now();
-  if (stores_.handovers && !AllowedWhilePaused(in)) {
+
+  const ConversationKey key{in.channel, in.user};
+  DialogState state;
+  bool returning = false;  // the user has talked to the bot before
+  std::chrono::system_clock::time_point last_turn;
+  if (stores_.conversations) {
+    auto stored = stores_.conversations->Load(key);
+    if (!stored.ok()) return stored.status();
+    if (stored.value()) {
+      state = DialogState::Parse(stored.value()->state);
+      last_turn = stored.value()->updated_at;
+      returning = true;
+    }
+  }
+  if (stores_.handovers && !ErasureTurn(in, state)) {
     auto paused = stores_.handovers->PausedUntil(in.channel, in.user, now);
     if (!paused.ok()) return paused.status();
     if (paused->has_value()) {
@@ -527,19 +560,9 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitH
       return std::vector<Reply>{{m.Get("staff_waiting", {{"hotline", m.Get("hotline")}}), {}}};
     }
   }
-
-  const ConversationKey key{in.channel, in.user};
-  DialogState state;
-  bool returning = false;  // the user has talked to the bot before
-  if (stores_.conversations) {
-    auto stored = stores_.conversations->Load(key);
-    if (!stored.ok()) return stored.status();
-    if (stored.value()) {
-      state = DialogState::Parse(stored.value()->state);
-      returning = true;
-    }
-  }
-  if (state.flow.open() && now - state.flow.started >= settings_.form_lifetime) state.flow.Clear();
+  // A form not touched for form_lifetime is abandoned (as the janitor,
+  // DropAbandonedForms, decides).
+  if (state.flow.open() && now - last_turn >= settings_.form_lifetime) state.flow.Clear();
 
   // A typed number picks one of the choices just offered (unless the open
   // flow asked for a number), and a cancel word leaves any flow: from here

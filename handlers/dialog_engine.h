@@ -41,7 +41,8 @@ struct DialogSettings {
   // How long the bot stays silent for a user handed to staff, unless staff
   // release the user earlier.
   std::chrono::minutes handover_pause = std::chrono::hours(24);
-  // An unfinished form (its personal data included) is dropped after this.
+  // An unfinished form (its personal data included) is dropped when the
+  // citizen has not written for this long.
   std::chrono::minutes form_lifetime = std::chrono::hours(24);
 };
 
@@ -68,8 +69,9 @@ class DialogEngine {
   Result<std::vector<Reply>> Handle(const Inbound& in, const CommitHook& hook = {});
 
   // Messages handled even while staff are handling the user (the bot is
-  // paused): asking to erase one's data, and its confirmation.
-  static bool AllowedWhilePaused(const Inbound& in);
+  // paused): asking to erase one's data, and answering its confirmation.
+  // Reads the user's conversation state.
+  Result<bool> AllowedWhilePaused(const Inbound& in);
 
   // Deletes everything the engine's stores keep about the user (conversation,
   // question log, leads, RSVPs, reminders, handover requests). Joins the

@@ -28,7 +28,8 @@ struct FlowState {
   // The current step expects a number (birth year, household size): a typed
   // number then goes to the flow instead of picking a numbered choice.
   bool numeric_answer = false;
-  // When the flow was opened (abandoned forms are dropped after 24 h).
+  // When the flow was opened. (A form is abandoned when the conversation
+  // was not touched for DialogSettings::form_lifetime, whenever it opened.)
   std::chrono::system_clock::time_point started;
 
   bool open() const { return !name.empty(); }

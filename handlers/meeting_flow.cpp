@@ -116,7 +116,7 @@ Result<std::vector<Reply>> MeetingFlow::ShowCommune(TurnContext& t, const std::s
   // with no meetings, "tôi sẽ tham dự" must not mean another commune's.
   last_meeting.clear();
   if (upcoming.empty()) {
-    r.text += m.Get("meet_none", {{"commune", commune}});
+    r.text += m.Get(CanPush(t.in.channel) ? "meet_none" : "meet_none_web", {{"commune", commune}});
   } else {
     r.text += m.Get("meet_list_header", {{"commune", commune}});
     bool sample = false;
@@ -141,7 +141,7 @@ Result<std::vector<Reply>> MeetingFlow::ShowCommune(TurnContext& t, const std::s
   }
   if (subscribed) {
     r.choices.push_back({m.Get("meet_choice_unsubscribe"), std::string(kMeetingPayloadPrefix) + "UNSUB"});
-  } else {
+  } else if (CanPush(t.in.channel)) {
     r.choices.push_back({m.Get("meet_choice_remind"), std::string(kMeetingPayloadPrefix) + "REMIND:" + code});
   }
   r.choices.push_back({m.Get("meet_choice_register"), "LEAD:START:" + last_meeting});
@@ -334,7 +334,7 @@ const std::vector<std::string>& MeetingFlow::MessageKeys() {
   static const std::vector<std::string> kKeys = {
       "meet_ask_commune", "meet_ask_commune_again", "meet_ambiguous_commune", "meet_old_name",
       "meet_list_header", "meet_item", "meet_status_cancelled", "meet_status_moved",
-      "meet_sample_note", "meet_none", "meet_choice_attend", "meet_choice_remind",
+      "meet_sample_note", "meet_none", "meet_none_web", "meet_choice_attend", "meet_choice_remind",
       "meet_choice_unsubscribe", "meet_choice_register", "meet_choice_other_commune",
       "meet_attend_unknown", "meet_attend_cancelled", "meet_attend_again", "meet_attend_done",
       "meet_remind_offer", "meet_remind_unavailable", "meet_subscribed", "meet_unsubscribed",

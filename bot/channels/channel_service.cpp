@@ -117,7 +117,9 @@ Status ChannelService::EnqueueFirst(const std::string& channel, const std::strin
                                     const std::vector<Reply>& replies) {
   const Impl& x = *impl_;
   if (!x.outbox || !((channel == "messenger" && x.messenger) || (channel == "zalo" && x.zalo))) {
-    return FailedPrecondition("channel " + channel + " is not enabled");
+    // Not FailedPrecondition: the reminder scheduler reads that as "the job
+    // ended meanwhile" and would leave the job pending without a word.
+    return InvalidArgument("channel " + channel + " is not enabled");
   }
   auto ids = x.outbox->Enqueue(OutboxRowsFor(channel, user, 0, replies, x.clock->Now(), x.render));
   return ids.ok() ? Status::Ok() : ids.status();

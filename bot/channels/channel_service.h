@@ -45,8 +45,8 @@ class ChannelService {
   // messaging; message tags are not used), Zalo 7 days (CS messages).
   std::map<std::string, std::chrono::minutes> PushWindows() const;
   // Writes the outbox rows of a message the bot sends first (a reminder);
-  // joins the caller's unit of work. FailedPrecondition for a channel that
-  // is not enabled.
+  // joins the caller's unit of work. InvalidArgument for a channel that is
+  // not enabled.
   Status EnqueueFirst(const std::string& channel, const std::string& user,
                       const std::vector<Reply>& replies);
   // Privacy retention: deletes handled inbox events and finished outbox

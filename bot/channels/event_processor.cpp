@@ -201,7 +201,11 @@ Status EventProcessor::Process(const ChannelEvent& e) {
   // request to erase one's data.
   auto paused = deps_.channel_state.PausedUntil(e.channel, e.user, now);
   if (!paused.ok()) return paused.status();
-  if (paused->has_value() && !DialogEngine::AllowedWhilePaused(in)) return deps_.unit.Run(mark_done);
+  if (paused->has_value()) {
+    auto allowed = deps_.engine.AllowedWhilePaused(in);
+    if (!allowed.ok()) return allowed.status();
+    if (!*allowed) return deps_.unit.Run(mark_done);
+  }
 
   auto replies = deps_.engine.Handle(in, [&](const std::vector<Reply>& out) -> Status {
     const bool erase = std::any_of(out.begin(), out.end(), [](const Reply& r) { return r.erase_user_data; });

@@ -411,7 +411,7 @@ TEST_CASE("the meeting schedule is found from free text naming the commune") {
   Harness h;
   const auto replies = h.Say("lich hop son linh");
   REQUIRE(replies.size() == 1);
-  CHECK(replies[0].text == h.M().Get("meet_none", {{"commune", "Sơn Linh"}}));
+  CHECK(replies[0].text == h.M().Get("meet_none_web", {{"commune", "Sơn Linh"}}));
   CHECK(h.StateValue("commune") == "21307");
   CHECK(h.Flow().empty());
 }
@@ -1146,4 +1146,38 @@ TEST_CASE("a citizen handed to staff can still erase their data") {
   }
   // The pause went with the request: the bot answers again.
   CHECK(h.Say("xin chao", me)[0].text == h.M().Get("welcome"));
+}
+
+TEST_CASE("on Zalo a citizen handed to staff confirms the erasure by typing, and nothing else gets through") {
+  Harness h;
+  const Who zalo{"zalo", "z-paused"};
+  h.Say("gap can bo", zalo);
+  h.Tap("STAFF:CONFIRM:asked", zalo);
+  REQUIRE(h.handovers->OpenFor("zalo", "z-paused")->has_value());
+  CHECK(h.Say("xóa thông tin của tôi", zalo)[0].text == h.M().Get("privacy_confirm"));
+  // Zalo has no buttons: the citizen types the choice's number.
+  const auto done = h.Say("1", zalo);
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].erase_user_data);
+  CHECK_FALSE(h.handovers->OpenFor("zalo", "z-paused")->has_value());
+
+  // Another paused citizen typing "1" outside the erasure question stays unanswered.
+  const Who other{"zalo", "z-other"};
+  h.Say("gap can bo", other);
+  h.Tap("STAFF:CONFIRM:asked", other);
+  CHECK(h.Send(h.Message("1", "", other)).empty());
+}
+
+TEST_CASE("a form's button tapped after the form ended says so instead of opening a new form") {
+  Harness h;
+  for (const char* stale : {"LEAD:CONFIRM", "LEAD:CONSENT_YES", "LEAD:EDIT"}) {
+    CAPTURE(stale);
+    const auto r = h.Tap(stale);
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].text == h.M().Get("lead_form_closed"));
+    CHECK(h.Flow().empty());
+  }
+  // The registration itself still opens from its own entry points.
+  CHECK(h.Tap("LEAD:START:")[0].text != h.M().Get("lead_form_closed"));
+  CHECK(h.Flow() == "lead");
 }
