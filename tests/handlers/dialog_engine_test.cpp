@@ -7,9 +7,6 @@
 
 #include <catch2/catch.hpp>
 #include <map>
-#include <memory>
-#include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,8 +20,7 @@
 #include "storage/scratch_dir.h"
 #include "storage/unit_of_work.h"
 #include "storage/unix_millis.h"
-#include "test_support/shipped_content.h"
-#include "test_support/temp_dir.h"
+#include "test_support/dialog_harness.h"
 
 using namespace bhxh;
 using namespace std::chrono;
@@ -39,88 +35,19 @@ constexpr const char* kSonKy = "21325";
 const std::vector<std::string> kMenuPayloads = {"MENU_FAQ", "MENU_MEETINGS", "MENU_REGISTER",
                                                 "MENU_CALCULATOR", "MENU_STAFF"};
 
-// Who is talking: a channel and the channel's user id.
-struct Who {
-  std::string channel = "web";
-  std::string user = "u1";
-};
+using testing::Contains;
+using testing::HasPayload;
+using testing::Payloads;
+using testing::Who;
 
-struct Harness {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<ConversationStore> conversations;
-  std::unique_ptr<QuestionLog> questions;
-  std::unique_ptr<UnitOfWork> unit;
-  std::unique_ptr<LeadStore> leads;
-  std::unique_ptr<MeetingStore> meetings;
-  std::unique_ptr<HandoverQueue> handovers;
-  LiveContent content{testing::ShippedSnapshot()};
-  FakeClock clock{kNow};
-  DialogSettings settings;
-  std::unique_ptr<DialogEngine> engine;
+struct Harness : testing::DialogHarness {
+  Harness() : DialogHarness(kNow) {}
 
-  Harness() { Reopen(); }
-
-  // A restart: everything in memory goes, only the database file remains.
-  void Reopen() {
-    engine.reset();
-    handovers.reset();
-    meetings.reset();
-    leads.reset();
-    unit.reset();
-    conversations.reset();
-    questions.reset();
-    db.reset();
-    auto opened = Database::Open(dir.File("bot.db"));
-    REQUIRE(opened.ok());
-    db = std::move(opened).value();
-    conversations = NewSqliteConversationStore(*db);
-    questions = NewSqliteQuestionLog(*db);
-    unit = NewSqliteUnitOfWork(*db);
-    leads = NewSqliteLeadStore(*db);
-    meetings = NewSqliteMeetingStore(*db);
-    handovers = NewSqliteHandoverQueue(*db);
-    DialogStores stores;
-    stores.conversations = conversations.get();
-    stores.questions = questions.get();
-    stores.unit = unit.get();
-    stores.leads = leads.get();
-    stores.meetings = meetings.get();
-    stores.handovers = handovers.get();
-    engine = std::make_unique<DialogEngine>(content, stores, clock, settings);
-  }
-
-  Inbound Message(const std::string& text, const std::string& payload, const Who& who) const {
-    Inbound in;
-    in.channel = who.channel;
-    in.user = who.user;
-    in.text = text;
-    in.payload = payload;
-    in.at = clock.Now();
-    return in;
-  }
-  // One turn; the replies may be empty (a user handed to staff).
-  std::vector<Reply> Send(const Inbound& in) {
-    auto r = engine->Handle(in);
-    INFO(r.status().message());
-    REQUIRE(r.ok());
-    return r.value();
-  }
-  std::vector<Reply> Say(const std::string& text, const Who& who = {}) {
-    auto replies = Send(Message(text, "", who));
-    REQUIRE_FALSE(replies.empty());
-    return replies;
-  }
+  using DialogHarness::Say;
   std::vector<Reply> Say(const std::string& text, const std::string& user) {
     return Say(text, Who{"web", user});
   }
-  std::vector<Reply> Tap(const std::string& payload, const Who& who = {}) {
-    auto replies = Send(Message("", payload, who));
-    REQUIRE_FALSE(replies.empty());
-    return replies;
-  }
 
-  const Messages& M() const { return *content.Current()->messages; }
   // The parameters the staff texts take (hotline, office hours, next opening).
   std::map<std::string, std::string> OfficeParams(system_clock::time_point next_open) const {
     return {{"hotline", "1900 9068"},
@@ -128,25 +55,6 @@ struct Harness {
             {"next_open", FormatVietnameseDateTime(next_open)}};
   }
   std::map<std::string, std::string> OfficeParams() const { return OfficeParams(clock.Now()); }
-
-  std::optional<StoredConversation> Stored(const Who& who = {}) {
-    auto r = conversations->Load({who.channel, who.user});
-    REQUIRE(r.ok());
-    return r.value();
-  }
-  // One "key=value" line of the stored state ("" when absent).
-  std::string StateValue(const std::string& key, const Who& who = {}) {
-    const auto stored = Stored(who);
-    if (!stored) return "";
-    std::istringstream lines(stored->state);
-    std::string line;
-    while (std::getline(lines, line)) {
-      if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
-    }
-    return "";
-  }
-  std::string Flow(const Who& who = {}) { return StateValue("flow", who); }
-  std::string Step(const Who& who = {}) { return StateValue("step", who); }
 
   std::vector<Lead> LeadsOf(const Who& who) {
     auto r = leads->ByUser(who.channel, who.user);
@@ -161,7 +69,7 @@ struct Harness {
   // Rows of the user in a table with channel and user_id columns, read
   // through a second connection (what is committed on disk).
   long long RowsOf(const std::string& table, const Who& who) {
-    RawConnection raw(dir.File("bot.db"));
+    RawConnection raw(DbPath());
     return raw.QueryInt("SELECT count(*) FROM " + table + " WHERE channel = '" + who.channel +
                         "' AND user_id = '" + who.user + "'");
   }
@@ -175,23 +83,6 @@ struct Harness {
     return rows;
   }
 };
-
-bool HasPayload(const Reply& r, const std::string& payload) {
-  for (const auto& c : r.choices) {
-    if (c.payload == payload) return true;
-  }
-  return false;
-}
-
-std::vector<std::string> Payloads(const Reply& r) {
-  std::vector<std::string> out;
-  for (const auto& c : r.choices) out.push_back(c.payload);
-  return out;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // The answers a citizen types (no diacritics) at each step of the lead
 // form; "1" at the CCCD step picks the only choice, "Bỏ qua".
@@ -230,8 +121,7 @@ void ImportOneMeeting(Harness& h) {
   m.title = "Hội nghị khách hàng BHXH tự nguyện";
   m.start = VietnamInstant(CivilDate{2026, 12, 5}, 8, 0);
   m.venue = "Hội trường UBND xã Sơn Kỳ";
-  auto r = h.meetings->ReplaceSchedule({m}, h.clock.Now());
-  REQUIRE(r.ok());
+  h.ReplaceSchedule({m});
 }
 
 }  // namespace

@@ -5,10 +5,7 @@
 #include "handlers/meeting_flow.h"
 
 #include <catch2/catch.hpp>
-#include <algorithm>
-#include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -24,8 +21,7 @@
 #include "storage/question_log.h"
 #include "storage/unit_of_work.h"
 #include "storage/unix_millis.h"
-#include "test_support/shipped_content.h"
-#include "test_support/temp_dir.h"
+#include "test_support/dialog_harness.h"
 
 using namespace bhxh;
 using namespace std::chrono;
@@ -44,10 +40,10 @@ constexpr const char* kSonTay = "21340";
 const std::vector<std::string> kCommuneCodes = {"21289", "21292", "21307", "21319",
                                                 "21325", "21340", "21334", "21343"};
 
-struct Who {
-  std::string channel = "web";
-  std::string user = "u1";
-};
+using testing::Contains;
+using testing::HasPayload;
+using testing::Payloads;
+using testing::Who;
 
 Meeting MakeMeeting(const std::string& id, const std::string& commune, MeetingKind kind,
                     const std::string& title, const CivilDate& day, int hour, int minute,
@@ -88,91 +84,23 @@ std::vector<Meeting> Schedule() {
   };
 }
 
-struct Harness {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<ConversationStore> conversations;
-  std::unique_ptr<QuestionLog> questions;
-  std::unique_ptr<UnitOfWork> unit;
-  std::unique_ptr<LeadStore> leads;
-  std::unique_ptr<MeetingStore> meetings;
-  std::unique_ptr<HandoverQueue> handovers;
-  LiveContent content{testing::ShippedSnapshot()};
-  FakeClock clock{kNow};
-  std::unique_ptr<DialogEngine> engine;
+struct Harness : testing::DialogHarness {
+  Harness() : DialogHarness(kNow) { ReplaceSchedule(Schedule()); }
 
-  Harness() {
-    Reopen();
-    auto imported = meetings->ReplaceSchedule(Schedule(), clock.Now());
-    REQUIRE(imported.ok());
-  }
-
-  // A restart: only the database file remains.
-  void Reopen() {
-    engine.reset();
-    handovers.reset();
-    meetings.reset();
-    leads.reset();
-    unit.reset();
-    conversations.reset();
-    questions.reset();
-    db.reset();
-    auto opened = Database::Open(dir.File("bot.db"));
-    REQUIRE(opened.ok());
-    db = std::move(opened).value();
-    conversations = NewSqliteConversationStore(*db);
-    questions = NewSqliteQuestionLog(*db);
-    unit = NewSqliteUnitOfWork(*db);
-    leads = NewSqliteLeadStore(*db);
-    meetings = NewSqliteMeetingStore(*db);
-    handovers = NewSqliteHandoverQueue(*db);
-    DialogStores stores;
-    stores.conversations = conversations.get();
-    stores.questions = questions.get();
-    stores.unit = unit.get();
-    stores.leads = leads.get();
-    stores.meetings = meetings.get();
-    stores.handovers = handovers.get();
-    engine = std::make_unique<DialogEngine>(content, stores, clock);
-  }
-
+  // Every turn is answered, and no reply shows a placeholder or a message key.
   std::vector<Reply> Send(const std::string& text, const std::string& payload, const Who& who) {
-    Inbound in;
-    in.channel = who.channel;
-    in.user = who.user;
-    in.text = text;
-    in.payload = payload;
-    in.at = clock.Now();
-    auto r = engine->Handle(in);
-    INFO(r.status().message());
-    REQUIRE(r.ok());
-    REQUIRE_FALSE(r->empty());
-    for (const Reply& reply : *r) {
+    auto replies = Answered(Message(text, payload, who));
+    for (const Reply& reply : replies) {
       CAPTURE(reply.text);
       CHECK(reply.text.find("{{") == std::string::npos);
       CHECK(reply.text.find("[meet_") == std::string::npos);
     }
-    return r.value();
+    return replies;
   }
   std::vector<Reply> Say(const std::string& text, const Who& who = {}) { return Send(text, "", who); }
   std::vector<Reply> Tap(const std::string& payload, const Who& who = {}) {
     return Send("", payload, who);
   }
-
-  const Messages& M() const { return *content.Current()->messages; }
-
-  std::string StateValue(const std::string& key, const Who& who = {}) {
-    auto stored = conversations->Load({who.channel, who.user});
-    REQUIRE(stored.ok());
-    if (!stored.value()) return "";
-    std::istringstream lines(stored.value()->state);
-    std::string line;
-    while (std::getline(lines, line)) {
-      if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
-    }
-    return "";
-  }
-  std::string Flow(const Who& who = {}) { return StateValue("flow", who); }
 
   size_t Rsvps(const std::string& meeting) {
     auto r = meetings->RsvpCount(meeting);
@@ -184,27 +112,7 @@ struct Harness {
     REQUIRE(r.ok());
     return *r;
   }
-  std::vector<ReminderJob> Jobs(const Who& who) {
-    auto r = meetings->JobsOf(who.channel, who.user);
-    REQUIRE(r.ok());
-    return *r;
-  }
 };
-
-std::vector<std::string> Payloads(const Reply& r) {
-  std::vector<std::string> out;
-  for (const auto& c : r.choices) out.push_back(c.payload);
-  return out;
-}
-
-bool HasPayload(const Reply& r, const std::string& payload) {
-  const std::vector<std::string> all = Payloads(r);
-  return std::find(all.begin(), all.end(), payload) != all.end();
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 std::vector<std::string> CommunePayloads(const std::vector<std::string>& codes) {
   std::vector<std::string> out;

@@ -20,8 +20,7 @@
 #include "storage/question_log.h"
 #include "storage/unit_of_work.h"
 #include "storage/unix_millis.h"
-#include "test_support/shipped_content.h"
-#include "test_support/temp_dir.h"
+#include "test_support/dialog_harness.h"
 
 using namespace bhxh;
 using namespace std::chrono;
@@ -52,10 +51,8 @@ Meeting SonLinhMeeting() {
   return m;
 }
 
-struct Who {
-  std::string channel;
-  std::string user;
-};
+using testing::Payloads;
+using testing::Who;
 
 struct Delivery {
   std::string channel;
@@ -63,18 +60,7 @@ struct Delivery {
   std::vector<Reply> replies;
 };
 
-struct Harness {
-  testing::TempDir dir;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<ConversationStore> conversations;
-  std::unique_ptr<QuestionLog> questions;
-  std::unique_ptr<UnitOfWork> unit;
-  std::unique_ptr<LeadStore> leads;
-  std::unique_ptr<MeetingStore> meetings;
-  std::unique_ptr<HandoverQueue> handovers;
-  LiveContent content{testing::ShippedSnapshot()};
-  FakeClock clock{kNow};
-  std::unique_ptr<DialogEngine> engine;
+struct Harness : testing::DialogHarness {
   std::unique_ptr<ReminderScheduler> scheduler;
 
   // What Deliver received, and its fault switch: while set, Deliver fails
@@ -82,67 +68,33 @@ struct Harness {
   std::vector<Delivery> delivered;
   bool deliver_fails = false;
 
-  Harness() {
-    Reopen();
-    auto imported = meetings->ReplaceSchedule({SonLinhMeeting()}, clock.Now());
-    REQUIRE(imported.ok());
+  Harness() : DialogHarness(kNow) {
+    OpenScheduler();
+    ReplaceSchedule({SonLinhMeeting()});
   }
 
   // A restart: a new connection, engine and scheduler on the same file.
   void Reopen() {
     scheduler.reset();
-    engine.reset();
-    handovers.reset();
-    meetings.reset();
-    leads.reset();
-    unit.reset();
-    conversations.reset();
-    questions.reset();
-    db.reset();
-    auto opened = Database::Open(dir.File("bot.db"));
-    REQUIRE(opened.ok());
-    db = std::move(opened).value();
-    conversations = NewSqliteConversationStore(*db);
-    questions = NewSqliteQuestionLog(*db);
-    unit = NewSqliteUnitOfWork(*db);
-    leads = NewSqliteLeadStore(*db);
-    meetings = NewSqliteMeetingStore(*db);
-    handovers = NewSqliteHandoverQueue(*db);
-    DialogStores stores;
-    stores.conversations = conversations.get();
-    stores.questions = questions.get();
-    stores.unit = unit.get();
-    stores.leads = leads.get();
-    stores.meetings = meetings.get();
-    stores.handovers = handovers.get();
-    engine = std::make_unique<DialogEngine>(content, stores, clock);
+    DialogHarness::Reopen();
+    OpenScheduler();
+  }
+  void OpenScheduler() {
     scheduler = std::make_unique<ReminderScheduler>(
         content, *meetings, *conversations, unit.get(), clock,
         std::map<std::string, minutes>{{"messenger", hours(24)}, {"zalo", hours(24 * 7)}});
   }
 
-  std::vector<Reply> Send(const Who& who, const std::string& text, const std::string& payload) {
-    Inbound in;
-    in.channel = who.channel;
-    in.user = who.user;
-    in.text = text;
-    in.payload = payload;
-    in.at = clock.Now();
-    auto r = engine->Handle(in);
-    INFO(r.status().message());
-    REQUIRE(r.ok());
-    return r.value();
-  }
   // The citizen asks for Sơn Linh's schedule and taps "Nhắc tôi".
   void Subscribe(const Who& who) {
-    Send(who, "lich hop son linh", "");
-    const auto r = Send(who, "", std::string("MEET:REMIND:") + kSonLinh);
+    Send(Message("lich hop son linh", "", who));
+    const auto r = Send(Message("", std::string("MEET:REMIND:") + kSonLinh, who));
     REQUIRE(r[0].text == M().Get("meet_subscribed", {{"commune", "Sơn Linh"}}));
   }
   // The citizen says they will come.
   void Attend(const Who& who) {
-    Send(who, "lich hop son linh", "");
-    Send(who, "", "MEET:ATTEND:sl-1");
+    Send(Message("lich hop son linh", "", who));
+    Send(Message("", "MEET:ATTEND:sl-1", who));
     auto has = meetings->HasRsvp("sl-1", who.channel, who.user);
     REQUIRE(has.ok());
     REQUIRE(*has);
@@ -166,11 +118,6 @@ struct Harness {
         limit);
   }
 
-  std::vector<ReminderJob> Jobs(const Who& who) {
-    auto r = meetings->JobsOf(who.channel, who.user);
-    REQUIRE(r.ok());
-    return *r;
-  }
   // The newest job of that kind (a re-planned reminder is a new row).
   ReminderJob Job(const Who& who, ReminderKind kind) {
     const auto jobs = Jobs(who);
@@ -181,7 +128,6 @@ struct Harness {
     return {};
   }
 
-  const Messages& M() const { return *content.Current()->messages; }
   std::string Expected(const char* key, system_clock::time_point start,
                        const std::string& title = kTitle) const {
     return M().Get(key, {{"title", title},
@@ -190,12 +136,6 @@ struct Harness {
                          {"commune", "Sơn Linh"}});
   }
 };
-
-std::vector<std::string> Payloads(const Reply& r) {
-  std::vector<std::string> out;
-  for (const auto& c : r.choices) out.push_back(c.payload);
-  return out;
-}
 
 }  // namespace
 
@@ -294,7 +234,7 @@ TEST_CASE("the window counts from the citizen's latest message and ends exactly 
   h.Subscribe(wrote_again);
   // A later message opens the window again.
   h.clock.Set(At(11, 27, 7));
-  h.Send(wrote_again, "cảm ơn", "");
+  h.Send(h.Message("cảm ơn", "", wrote_again));
 
   h.clock.Set(At(11, 27, 8));
   CHECK(h.Run() == 3);
@@ -419,7 +359,7 @@ TEST_CASE("an upcoming meeting removed from the schedule is kept as cancelled an
   CHECK(text.find(std::string(kTitle) + " ở xã Sơn Linh lúc Thứ Bảy, 28/11/2026, 8 giờ 00 đã hủy") !=
         std::string::npos);
   // The citizens see it cancelled in the list too.
-  const auto list = h.Send(attendee, "lich hop son linh", "");
+  const auto list = h.Send(h.Message("lich hop son linh", "", attendee));
   CHECK(list[0].text.find("(ĐÃ HỦY)") != std::string::npos);
 }
 
@@ -486,8 +426,9 @@ TEST_CASE("erasing a citizen's data ends their reminders") {
   Harness h;
   const Who who{"zalo", "z1"};
   h.Subscribe(who);
-  REQUIRE(h.Send(who, "xóa thông tin của tôi", "")[0].text == h.M().Get("privacy_confirm"));
-  REQUIRE(h.Send(who, "", "PRIVACY:CONFIRM")[0].erase_user_data);
+  REQUIRE(h.Send(h.Message("xóa thông tin của tôi", "", who))[0].text ==
+          h.M().Get("privacy_confirm"));
+  REQUIRE(h.Send(h.Message("", "PRIVACY:CONFIRM", who))[0].erase_user_data);
   CHECK(h.Jobs(who).empty());
   h.clock.Set(At(11, 27, 8));
   CHECK(h.Run() == 0);
