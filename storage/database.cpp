@@ -396,12 +396,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
     s = Migrate(raw, path);
     if (!s.ok()) return s;
   }
+  EnableStatementCache(raw);
   return db;
 }
 
 Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 Database::~Database() {
+  ReleaseStatementCache(db_);
   // _v2 defers the close until any statement a caller leaked is finalised.
   sqlite3_close_v2(db_);
 }

@@ -1,8 +1,62 @@
 #include "storage/sqlite_statement.h"
 
+#include <mutex>
+#include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace bhxh {
+namespace {
+
+// Idle statements by connection and SQL text. Statements in use belong to
+// their SqliteStatement; only idle ones are here.
+struct StatementCaches {
+  std::mutex mu;
+  std::unordered_map<sqlite3*, std::unordered_map<std::string, std::vector<sqlite3_stmt*>>> idle;
+};
+
+StatementCaches& Caches() {
+  static StatementCaches* caches = new StatementCaches();  // never destroyed: used until exit
+  return *caches;
+}
+
+// An idle statement of `sql` on `db`; nullptr when there is none (or no cache).
+sqlite3_stmt* TakeCached(sqlite3* db, const char* sql, bool* has_cache) {
+  StatementCaches& c = Caches();
+  std::lock_guard<std::mutex> lock(c.mu);
+  auto conn = c.idle.find(db);
+  *has_cache = conn != c.idle.end();
+  if (!*has_cache) return nullptr;
+  auto it = conn->second.find(sql);
+  if (it == conn->second.end() || it->second.empty()) return nullptr;
+  sqlite3_stmt* stmt = it->second.back();
+  it->second.pop_back();
+  return stmt;
+}
+
+}  // namespace
+
+void EnableStatementCache(sqlite3* db) {
+  StatementCaches& c = Caches();
+  std::lock_guard<std::mutex> lock(c.mu);
+  c.idle.emplace(db, std::unordered_map<std::string, std::vector<sqlite3_stmt*>>());
+}
+
+void ReleaseStatementCache(sqlite3* db) {
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+  {
+    StatementCaches& c = Caches();
+    std::lock_guard<std::mutex> lock(c.mu);
+    auto conn = c.idle.find(db);
+    if (conn == c.idle.end()) return;
+    idle = std::move(conn->second);
+    c.idle.erase(conn);
+  }
+  for (auto& [sql, stmts] : idle) {
+    for (sqlite3_stmt* s : stmts) sqlite3_finalize(s);
+  }
+}
 
 Status SqliteError(sqlite3* db, int rc, const std::string& context) {
   // sqlite3_errmsg describes the most recent failure on this connection,
@@ -46,31 +100,53 @@ Status ExecScript(sqlite3* db, const char* sql, const std::string& context) {
 }
 
 Result<SqliteStatement> SqliteStatement::Prepare(sqlite3* db, const char* sql) {
+  bool cached = false;
+  if (sqlite3_stmt* reuse = TakeCached(db, sql, &cached)) return SqliteStatement(db, reuse, true);
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+  // PERSISTENT: SQLite's hint for statements kept and reused.
+  int rc = sqlite3_prepare_v3(db, sql, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0, &raw, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(raw);
     return SqliteError(db, rc, "prepare");
   }
-  return SqliteStatement(db, raw);
+  return SqliteStatement(db, raw, cached);
+}
+
+void SqliteStatement::Release() {
+  if (stmt_ == nullptr) return;
+  sqlite3_stmt* stmt = std::exchange(stmt_, nullptr);
+  if (cached_) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    StatementCaches& c = Caches();
+    std::lock_guard<std::mutex> lock(c.mu);
+    auto conn = c.idle.find(db_);
+    if (conn != c.idle.end()) {
+      conn->second[sqlite3_sql(stmt)].push_back(stmt);
+      return;
+    }
+  }
+  sqlite3_finalize(stmt);  // no cache (any more): the connection may be closing
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : db_(other.db_),
       stmt_(std::exchange(other.stmt_, nullptr)),
+      cached_(other.cached_),
       bind_status_(std::move(other.bind_status_)) {}
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
+    cached_ = other.cached_;
     bind_status_ = std::move(other.bind_status_);
   }
   return *this;
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { Release(); }
 
 void SqliteStatement::NoteBind(int rc, int index) {
   if (rc != SQLITE_OK && bind_status_.ok()) {
