@@ -4,6 +4,7 @@
 
 #include "storage/database.h"
 #include "storage/sqlite_statement.h"
+#include "storage/user_pauses.h"
 #include "storage/unix_millis.h"
 
 namespace bhxh {
@@ -94,31 +95,14 @@ class SqliteChannelStateStore final : public ChannelStateStore {
   Status PauseUser(const std::string& channel, const std::string& user,
                    std::chrono::system_clock::time_point until,
                    const std::string& reason) override {
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
-      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
-          db,
-          "INSERT INTO user_pauses (channel, user_id, until_ms, reason) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT (channel, user_id) DO UPDATE SET until_ms = excluded.until_ms, "
-          "reason = excluded.reason");
-      if (!stmt.ok()) return stmt.status();
-      stmt->BindText(1, channel);
-      stmt->BindText(2, user);
-      stmt->BindInt64(3, ToUnixMillis(until));
-      stmt->BindText(4, reason);
-      return stmt->Run();
-    });
+    Status s = db_.WithConnection(
+        [&](sqlite3* db) { return user_pauses::Set(db, channel, user, until, reason); });
     return Annotate(s, "channel state: pause user");
   }
 
   Status ResumeUser(const std::string& channel, const std::string& user) override {
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
-      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
-          db, "DELETE FROM user_pauses WHERE channel = ?1 AND user_id = ?2");
-      if (!stmt.ok()) return stmt.status();
-      stmt->BindText(1, channel);
-      stmt->BindText(2, user);
-      return stmt->Run();
-    });
+    Status s =
+        db_.WithConnection([&](sqlite3* db) { return user_pauses::Clear(db, channel, user); });
     return Annotate(s, "channel state: resume user");
   }
 
@@ -127,18 +111,9 @@ class SqliteChannelStateStore final : public ChannelStateStore {
       std::chrono::system_clock::time_point now) override {
     std::optional<std::chrono::system_clock::time_point> until;
     Status s = db_.WithConnection([&](sqlite3* db) -> Status {
-      // An expired row is left in place: it is harmless, and the next
-      // PauseUser of the user overwrites it.
-      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
-          db,
-          "SELECT until_ms FROM user_pauses WHERE channel = ?1 AND user_id = ?2 AND until_ms > ?3");
-      if (!stmt.ok()) return stmt.status();
-      stmt->BindText(1, channel);
-      stmt->BindText(2, user);
-      stmt->BindInt64(3, ToUnixMillis(now));
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (*row) until = FromUnixMillis(stmt->ColumnInt64(0));
+      auto found = user_pauses::Until(db, channel, user, now);
+      if (!found.ok()) return found.status();
+      until = *found;
       return Status::Ok();
     });
     if (!s.ok()) return Annotate(s, "channel state: paused until");

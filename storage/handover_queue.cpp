@@ -6,6 +6,7 @@
 
 #include "storage/database.h"
 #include "storage/sqlite_statement.h"
+#include "storage/user_pauses.h"
 #include "storage/unix_millis.h"
 
 namespace bhxh {
@@ -145,17 +146,10 @@ class SqliteHandoverQueue final : public HandoverQueue {
 
       // The same row ChannelStateStore::PauseUser writes; the channels read
       // it before answering.
-      Result<SqliteStatement> pause = SqliteStatement::Prepare(
-          db,
-          "INSERT INTO user_pauses (channel, user_id, until_ms, reason) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT (channel, user_id) DO UPDATE SET until_ms = excluded.until_ms, "
-          "reason = excluded.reason");
-      if (!pause.ok()) return pause.status();
-      pause->BindText(1, channel);
-      pause->BindText(2, user);
-      pause->BindInt64(3, ToUnixMillis(until));
-      pause->BindText(4, "handover: " + reason);
-      if (Status run = pause->Run(); !run.ok()) return run;
+      if (Status paused = user_pauses::Set(db, channel, user, until, "handover: " + reason);
+          !paused.ok()) {
+        return paused;
+      }
 
       Result<std::optional<HandoverRequest>> stored = OpenForOn(db, channel, user);
       if (!stored.ok()) return stored.status();
@@ -185,9 +179,7 @@ class SqliteHandoverQueue final : public HandoverQueue {
       released = sqlite3_changes(db) > 0;
       // Staff handed the user back: the bot answers again, whatever set
       // the pause (this request or a staff reply on the platform).
-      Result<size_t> resumed = RunForUser(
-          db, "DELETE FROM user_pauses WHERE channel = ?1 AND user_id = ?2", channel, user);
-      return resumed.status();
+      return user_pauses::Clear(db, channel, user);
     });
     if (!s.ok()) return Annotate(s, "handover: release");
     return released;
@@ -240,17 +232,9 @@ class SqliteHandoverQueue final : public HandoverQueue {
       const std::string& channel, const std::string& user, system_clock::time_point now) override {
     std::optional<system_clock::time_point> until;
     Status s = db_.WithConnection([&](sqlite3* db) -> Status {
-      // As ChannelStateStore::PausedUntil: a pause until T is over at T.
-      Result<SqliteStatement> stmt = SqliteStatement::Prepare(
-          db,
-          "SELECT until_ms FROM user_pauses WHERE channel = ?1 AND user_id = ?2 AND until_ms > ?3");
-      if (!stmt.ok()) return stmt.status();
-      stmt->BindText(1, channel);
-      stmt->BindText(2, user);
-      stmt->BindInt64(3, ToUnixMillis(now));
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (*row) until = FromUnixMillis(stmt->ColumnInt64(0));
+      auto found = user_pauses::Until(db, channel, user, now);
+      if (!found.ok()) return found.status();
+      until = *found;
       return Status::Ok();
     });
     if (!s.ok()) return Annotate(s, "handover: paused until");
