@@ -8,6 +8,7 @@
 #include "base/civil_date.h"
 #include "content/text_normalizer.h"
 #include "handlers/calculator_flow.h"
+#include "handlers/dialog_state.h"
 #include "handlers/faq_handler.h"
 #include "handlers/flow.h"
 #include "handlers/lead_flow.h"
@@ -25,104 +26,9 @@ namespace {
 constexpr const char* kPrivacyFlow = "delete";
 constexpr const char* kStaffPayloadPrefix = "STAFF:";
 constexpr const char* kPrivacyPayloadPrefix = "PRIVACY:";
-// The line an open flow writes into the state; DropAbandonedForms looks for it.
-constexpr const char* kOpenFlowMarker = "\nflow=";
 
 bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-// Slot values are free text: escape what the line format uses.
-std::string Escape(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '%') out += "%25";
-    else if (c == '\n') out += "%0A";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\x1f') out += "%1F";
-    else out += c;
-  }
-  return out;
-}
-
-std::string Unescape(const std::string& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size()) {
-      const std::string code = v.substr(i + 1, 2);
-      if (code == "25") { out += '%'; i += 2; continue; }
-      if (code == "0A") { out += '\n'; i += 2; continue; }
-      if (code == "0D") { out += '\r'; i += 2; continue; }
-      if (code == "1F") { out += '\x1f'; i += 2; continue; }
-    }
-    out += v[i];
-  }
-  return out;
-}
-
-// Conversation state, stored as "key=value" lines (storage treats it as
-// opaque text; handlers do not depend on a JSON library).
-struct DialogState {
-  std::vector<std::string> last_choices;  // payloads of the last numbered choices
-  int unknown_streak = 0;
-  std::string commune;       // the citizen's commune code, once known
-  std::string last_meeting;  // the meeting last shown ("tôi sẽ tham dự" means it)
-  FlowState flow;
-
-  std::string Serialize() const {
-    std::string out = "v=2\nunknown_streak=" + std::to_string(unknown_streak) + "\nchoices=";
-    for (size_t i = 0; i < last_choices.size(); ++i) {
-      if (i) out += '\x1f';
-      out += Escape(last_choices[i]);
-    }
-    out += "\n";
-    if (!commune.empty()) out += "commune=" + Escape(commune) + "\n";
-    if (!last_meeting.empty()) out += "last_meeting=" + Escape(last_meeting) + "\n";
-    if (flow.open()) {
-      out += "flow=" + Escape(flow.name) + "\nstep=" + Escape(flow.step) + "\n";
-      out += "numeric=" + std::string(flow.numeric_answer ? "1" : "0") + "\n";
-      out += "started_ms=" +
-             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                flow.started.time_since_epoch())
-                                .count()) +
-             "\n";
-      for (const auto& [k, v] : flow.slots) out += "slot." + k + "=" + Escape(v) + "\n";
-    }
-    return out;
-  }
-
-  static DialogState Parse(const std::string& text) {
-    DialogState s;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto eq = line.find('=');
-      if (eq == std::string::npos) continue;
-      const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-      if (key == "unknown_streak") {
-        s.unknown_streak = std::atoi(value.c_str());
-      } else if (key == "choices" && !value.empty()) {
-        std::string item;
-        std::istringstream items(value);
-        while (std::getline(items, item, '\x1f')) s.last_choices.push_back(Unescape(item));
-      } else if (key == "commune") {
-        s.commune = Unescape(value);
-      } else if (key == "last_meeting") {
-        s.last_meeting = Unescape(value);
-      } else if (key == "flow") {
-        s.flow.name = Unescape(value);
-      } else if (key == "step") {
-        s.flow.step = Unescape(value);
-      } else if (key == "numeric") {
-        s.flow.numeric_answer = value == "1";
-      } else if (key == "started_ms") {
-        s.flow.started = std::chrono::system_clock::time_point(
-            std::chrono::milliseconds(std::atoll(value.c_str())));
-      } else if (StartsWith(key, "slot.")) {
-        s.flow.slots[key.substr(5)] = Unescape(value);
-      }
-    }
-    return s;
-  }
-};
 
 // "2", " 2 ", "2." or "số 2" -> 2; 0 when the text is not a choice number.
 int ChoiceNumber(const std::string& folded) {
