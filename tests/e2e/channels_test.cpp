@@ -1,39 +1,20 @@
 // End to end: the real binary on loopback, with real HTTP fakes of the
 // Graph API and of Zalo's OpenAPI and OAuth. Signed webhooks in, replies out
 // at the fakes; failures, redeliveries, token rotation and restarts.
-#include <sqlite3.h>
-
 #include <atomic>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
-#include "bot/channels/webhook_signature.h"
 #include "bot/cli.h"
-
-#include <sstream>
-#include "test_support/fake_platform.h"
-#include "test_support/http_client.h"
-#include "test_support/server_process.h"
-#include "test_support/temp_dir.h"
+#include "test_support/channel_bot.h"
 
 using namespace bhxh;
 using namespace bhxh::testing;
 using json = nlohmann::json;
 
 namespace {
-
-constexpr char kAppSecret[] = "app-secret-e2e";
-constexpr char kVerifyToken[] = "verify-e2e";
-constexpr char kPageToken[] = "page-token-e2e";
-constexpr char kZaloAppId[] = "1234567890";
-constexpr char kOaSecret[] = "oa-secret-e2e";
-
-FakeAnswer GraphOk(const FakeRequest&) { return {200, R"({"recipient_id":"x","message_id":"m"})"}; }
-FakeAnswer ZaloOk(const FakeRequest&) {
-  return {200, R"({"error":0,"message":"Success","data":{"message_id":"z"}})"};
-}
 
 // Messages the fake Graph API received, without the typing indicators.
 std::vector<json> GraphMessages(const FakePlatform& graph) {
@@ -53,113 +34,8 @@ std::vector<json> ZaloMessages(const FakePlatform& zalo) {
   return out;
 }
 
-std::string MessengerBody(const std::string& psid, const std::string& mid, const std::string& text) {
-  json body = {{"object", "page"},
-               {"entry",
-                {{{"id", "PAGE1"},
-                  {"time", 1795662000000LL},
-                  {"messaging",
-                   {{{"sender", {{"id", psid}}},
-                     {"recipient", {{"id", "PAGE1"}}},
-                     {"timestamp", 1795662000000LL},
-                     {"message", {{"mid", mid}, {"text", text}}}}}}}}}};
-  return body.dump();
-}
-
-std::string ZaloBody(const std::string& user, const std::string& msg_id, const std::string& text) {
-  json body = {{"app_id", kZaloAppId},
-               {"user_id_by_app", "app-" + user},
-               {"event_name", "user_send_text"},
-               {"timestamp", "1795662000000"},
-               {"sender", {{"id", user}}},
-               {"recipient", {{"id", "OA1"}}},
-               {"message", {{"text", text}, {"msg_id", msg_id}}}};
-  return body.dump();
-}
-
-HeaderList MessengerSignature(const std::string& body) {
-  return {{"X-Hub-Signature-256", "sha256=" + HmacSha256Hex(kAppSecret, body)}};
-}
-
-HeaderList ZaloSignature(const std::string& body) {
-  return {{"X-ZEvent-Signature",
-           "mac=" + Sha256Hex(std::string(kZaloAppId) + body + "1795662000000" + kOaSecret)}};
-}
-
-long long QueryInt(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  long long value = -1;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-      value = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return value;
-}
-
-std::string QueryText(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::string value;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-      value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return value;
-}
-
-struct Bot {
-  TempDir dir{"bhxh-e2e-channels"};
-  FakePlatform graph{GraphOk};
-  FakePlatform zalo_api{ZaloOk};
-  FakePlatform zalo_oauth{[](const FakeRequest&) {
-    return FakeAnswer{200, R"({"access_token":"access-2","refresh_token":"refresh-2","expires_in":"90000"})"};
-  }};
-  std::unique_ptr<ServerProcess> server;
-
-  Bot() {
-    json config = {
-        {"messenger",
-         {{"page_access_token", kPageToken},
-          {"app_secret", kAppSecret},
-          {"verify_token", kVerifyToken},
-          {"app_id", "999"},
-          {"graph_base_url", graph.base_url()}}},
-        {"zalo",
-         {{"app_id", kZaloAppId},
-          {"app_secret", "zalo-app-secret"},
-          {"oa_secret_key", kOaSecret},
-          {"access_token", "access-1"},
-          {"refresh_token", "refresh-1"},
-          {"openapi_base_url", zalo_api.base_url()},
-          {"oauth_base_url", zalo_oauth.base_url()}}},
-        {"sending",
-         {{"base_backoff_ms", 30}, {"max_backoff_ms", 200}, {"max_attempts", 30},
-          {"messenger_per_second", 300}, {"zalo_per_second", 300}, {"http_timeout_ms", 2000},
-          {"token_refresh_margin_s", 0}}}};
-    dir.Write("config.json", config.dump(2));
-    server = NewServer();
-    REQUIRE(server->Start() == "");
-  }
-  std::unique_ptr<ServerProcess> NewServer() {
-    return std::make_unique<ServerProcess>(
-        BHXH_BINARY,
-        std::vector<std::string>{"--config", dir.File("config.json"), "serve", "--host", "127.0.0.1",
-                                 "--port", "{port}", "--data-dir", dir.File("data")},
-        dir.path());
-  }
-  std::string db() const { return dir.File("data/bhxh-bot.db"); }
-  HttpClient client() const { return HttpClient(server->base_url()); }
+struct Bot : ChannelBot {
+  Bot() : ChannelBot("bhxh-e2e-channels") {}
 };
 
 }  // namespace
@@ -177,7 +53,7 @@ TEST_CASE("the Messenger verification handshake echoes the challenge only for ou
 
 TEST_CASE("a signed Messenger message is answered once at the Graph API, even when redelivered") {
   Bot bot;
-  const std::string body = MessengerBody("PSID-1", "m-1", "mức đóng bhyt hộ gia đình bao nhiêu");
+  const std::string body = MessengerText("PSID-1", "m-1", "mức đóng bhyt hộ gia đình bao nhiêu");
   CHECK(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
   CHECK(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil([&] { return !GraphMessages(bot.graph).empty(); }));
@@ -195,13 +71,13 @@ TEST_CASE("a signed Messenger message is answered once at the Graph API, even wh
 
 TEST_CASE("forged or unsigned webhooks get 401 and store nothing") {
   Bot bot;
-  const std::string body = MessengerBody("PSID-2", "m-2", "xin chào");
+  const std::string body = MessengerText("PSID-2", "m-2", "xin chào");
   CHECK(bot.client().Post("/webhook/messenger", body).status == 401);
   CHECK(bot.client()
             .Post("/webhook/messenger", body,
                   {{"X-Hub-Signature-256", "sha256=" + HmacSha256Hex("wrong-secret", body)}})
             .status == 401);
-  const std::string zbody = ZaloBody("Z-2", "zm-2", "xin chào");
+  const std::string zbody = ZaloText("Z-2", "zm-2", "xin chào");
   CHECK(bot.client().Post("/webhook/zalo", zbody, {{"X-ZEvent-Signature", "mac=00"}}).status == 401);
   CHECK(bot.client().Post("/webhook/messenger", "{not json", MessengerSignature("{not json")).status ==
         400);
@@ -222,7 +98,7 @@ TEST_CASE("replies are delivered once and in order after the Graph API fails for
   });
   const std::vector<std::string> texts = {"xin chào", "mất thẻ bhyt thì làm sao", "cảm ơn"};
   for (size_t i = 0; i < texts.size(); ++i) {
-    const std::string body = MessengerBody("PSID-3", "m-3-" + std::to_string(i), texts[i]);
+    const std::string body = MessengerText("PSID-3", "m-3-" + std::to_string(i), texts[i]);
     REQUIRE(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
   }
   REQUIRE(FakePlatform::WaitUntil(
@@ -248,7 +124,7 @@ TEST_CASE("a send outside the messaging window is recorded as failed and not ret
     if (r.body.find("typing_on") != std::string::npos) return GraphOk(r);
     return FakeAnswer{400, R"({"error":{"message":"(#10) This message is sent outside of allowed window.","type":"OAuthException","code":10,"error_subcode":2018278}})"};
   });
-  const std::string body = MessengerBody("PSID-4", "m-4", "xin chào");
+  const std::string body = MessengerText("PSID-4", "m-4", "xin chào");
   REQUIRE(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil(
       [&] { return QueryInt(bot.db(), "SELECT count(*) FROM outbox WHERE status = 'failed'") == 1; }));
@@ -259,7 +135,7 @@ TEST_CASE("a send outside the messaging window is recorded as failed and not ret
 
 TEST_CASE("a signed Zalo message is answered through the OA API with the access token") {
   Bot bot;
-  const std::string body = ZaloBody("Z-1", "zm-1", "mat the bhyt lam lai o dau");
+  const std::string body = ZaloText("Z-1", "zm-1", "mat the bhyt lam lai o dau");
   CHECK(bot.client().Post("/webhook/zalo", body, ZaloSignature(body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil([&] { return !ZaloMessages(bot.zalo_api).empty(); }));
   const auto requests = bot.zalo_api.RequestsTo("/v3.0/oa/message/cs");
@@ -288,7 +164,7 @@ TEST_CASE("a rejected Zalo token is refreshed, the new pair stored, and the send
     }
     return FakeAnswer{200, R"({"access_token":"access-3","refresh_token":"refresh-3","expires_in":90000})"};
   });
-  const std::string body = ZaloBody("Z-5", "zm-5", "xin chào");
+  const std::string body = ZaloText("Z-5", "zm-5", "xin chào");
   REQUIRE(bot.client().Post("/webhook/zalo", body, ZaloSignature(body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil(
       [&] { return QueryInt(bot.db(), "SELECT count(*) FROM outbox WHERE status = 'sent'") == 1; }));
@@ -307,7 +183,7 @@ TEST_CASE("a reply still in the outbox when the server is killed is delivered af
   Bot bot;
   bot.graph.SetHandler(
       [](const FakeRequest&) { return FakeAnswer{503, R"({"error":{"message":"down","code":2}})"}; });
-  const std::string body = MessengerBody("PSID-6", "m-6", "mất thẻ bhyt");
+  const std::string body = MessengerText("PSID-6", "m-6", "mất thẻ bhyt");
   REQUIRE(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil(
       [&] { return QueryInt(bot.db(), "SELECT max(attempts) FROM outbox") >= 1; }));
@@ -336,7 +212,7 @@ TEST_CASE("a staff reply from the Page Inbox pauses the bot for that user") {
   REQUIRE(bot.client().Post("/webhook/messenger", echo_body, MessengerSignature(echo_body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil(
       [&] { return QueryInt(bot.db(), "SELECT count(*) FROM user_pauses") == 1; }));
-  const std::string body = MessengerBody("PSID-7", "m-7", "mất thẻ bhyt");
+  const std::string body = MessengerText("PSID-7", "m-7", "mất thẻ bhyt");
   REQUIRE(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
   REQUIRE(FakePlatform::WaitUntil(
       [&] { return QueryInt(bot.db(), "SELECT count(*) FROM inbox_events WHERE status = 'done'") == 2; }));
@@ -368,9 +244,9 @@ TEST_CASE("messenger-setup sets Get Started, the greeting and the menu through t
 TEST_CASE("the service log holds no secret, user id or message text") {
   Bot bot;
   const std::string text = "số điện thoại 0912345678, cccd 051234567890";
-  const std::string body = MessengerBody("PSID-SECRET-8", "m-8", text);
+  const std::string body = MessengerText("PSID-SECRET-8", "m-8", text);
   REQUIRE(bot.client().Post("/webhook/messenger", body, MessengerSignature(body)).status == 200);
-  const std::string zbody = ZaloBody("Z-SECRET-8", "zm-8", text);
+  const std::string zbody = ZaloText("Z-SECRET-8", "zm-8", text);
   REQUIRE(bot.client().Post("/webhook/zalo", zbody, ZaloSignature(zbody)).status == 200);
   REQUIRE(FakePlatform::WaitUntil(
       [&] { return QueryInt(bot.db(), "SELECT count(*) FROM outbox WHERE status = 'sent'") == 2; }));

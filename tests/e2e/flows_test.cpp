@@ -4,22 +4,16 @@
 // and Zalo webhooks whose replies arrive at real HTTP fakes of the
 // platforms. Each test case starts one server on a fresh data directory;
 // the shipped sample schedule is imported on that first start.
-#include <sqlite3.h>
-
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include "bot/channels/webhook_signature.h"
-#include "test_support/fake_platform.h"
-#include "test_support/http_client.h"
-#include "test_support/server_process.h"
-#include "test_support/temp_dir.h"
+#include "test_support/channel_bot.h"
 
 using namespace bhxh;
 using namespace bhxh::testing;
@@ -27,12 +21,6 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr char kAppSecret[] = "app-secret-flows";
-constexpr char kVerifyToken[] = "verify-flows";
-constexpr char kPageToken[] = "page-token-flows";
-constexpr char kZaloAppId[] = "1234567890";
-constexpr char kOaSecret[] = "oa-secret-flows";
-constexpr char kTimestamp[] = "1795662000000";
 constexpr long long kPageInboxAppId = 263902037430900;  // Meta's Page Inbox app
 
 // Two shipped sample meetings of Sơn Kỳ (content/meetings.json) and one of
@@ -54,49 +42,6 @@ std::string ShippedConsentVersion() {
   REQUIRE(messages.is_object());
   REQUIRE(messages.contains("lead_consent_version"));
   return messages["lead_consent_version"].get<std::string>();
-}
-
-// ---------------------------------------------------------------------------
-// Reading the server's SQLite file (read-only, beside the running server).
-
-// Runs `sql` with `params` bound as text (?1, ?2...); the first column of
-// the first row as text, "" when there is no row. Fails the test when the
-// statement cannot run.
-std::string QueryText(const std::string& db_path, const std::string& sql,
-                      const std::vector<std::string>& params = {}) {
-  sqlite3* db = nullptr;
-  std::string value, problem;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    problem = "cannot open " + db_path;
-  } else {
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      problem = sqlite3_errmsg(db);
-    } else {
-      for (size_t i = 0; i < params.size(); ++i) {
-        sqlite3_bind_text(st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
-      }
-      const int rc = sqlite3_step(st);
-      if (rc == SQLITE_ROW) {
-        const unsigned char* text = sqlite3_column_text(st, 0);
-        if (text) value = reinterpret_cast<const char*>(text);
-      } else if (rc != SQLITE_DONE) {
-        problem = sqlite3_errmsg(db);
-      }
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  INFO(sql);
-  if (!problem.empty()) FAIL("SQL failed: " << problem);
-  return value;
-}
-
-long long QueryInt(const std::string& db_path, const std::string& sql,
-                   const std::vector<std::string>& params = {}) {
-  const std::string text = QueryText(db_path, sql, params);
-  return text.empty() ? -1 : std::stoll(text);
 }
 
 // How the bot writes a meeting's start, computed by SQLite from the stored
@@ -126,53 +71,8 @@ std::string VietnameseStartOf(const std::string& db, const std::string& meeting_
 // The server, with both channels pointed at fakes and a web chat rate limit
 // high enough for a whole form in one session.
 
-FakeAnswer GraphOk(const FakeRequest&) { return {200, R"({"recipient_id":"x","message_id":"m"})"}; }
-FakeAnswer ZaloOk(const FakeRequest&) {
-  return {200, R"({"error":0,"message":"Success","data":{"message_id":"z"}})"};
-}
-
-struct Bot {
-  TempDir dir{"bhxh-e2e-flows"};
-  FakePlatform graph{GraphOk};
-  FakePlatform zalo_api{ZaloOk};
-  FakePlatform zalo_oauth{[](const FakeRequest&) {
-    return FakeAnswer{200, R"({"access_token":"access-2","refresh_token":"refresh-2","expires_in":"90000"})"};
-  }};
-  std::unique_ptr<ServerProcess> server;
-
-  Bot() {
-    const json config = {
-        {"web_chat", {{"messages_per_minute", 6000}, {"burst", 1000}}},
-        {"messenger",
-         {{"page_access_token", kPageToken},
-          {"app_secret", kAppSecret},
-          {"verify_token", kVerifyToken},
-          {"app_id", "999"},
-          {"graph_base_url", graph.base_url()}}},
-        {"zalo",
-         {{"app_id", kZaloAppId},
-          {"app_secret", "zalo-app-secret"},
-          {"oa_secret_key", kOaSecret},
-          {"access_token", "access-1"},
-          {"refresh_token", "refresh-1"},
-          {"openapi_base_url", zalo_api.base_url()},
-          {"oauth_base_url", zalo_oauth.base_url()}}},
-        {"sending",
-         {{"base_backoff_ms", 30}, {"max_backoff_ms", 200}, {"max_attempts", 30},
-          {"messenger_per_second", 300}, {"zalo_per_second", 300}, {"http_timeout_ms", 2000},
-          {"token_refresh_margin_s", 0}}}};
-    dir.Write("config.json", config.dump(2));
-    server = std::make_unique<ServerProcess>(
-        BHXH_BINARY,
-        std::vector<std::string>{"--config", dir.File("config.json"), "serve", "--host", "127.0.0.1",
-                                 "--port", "{port}", "--data-dir", dir.File("data")},
-        dir.path());
-    const std::string problem = server->Start();
-    INFO(problem);
-    REQUIRE(problem.empty());
-  }
-  std::string db() const { return dir.File("data/bhxh-bot.db"); }
-  HttpClient client() const { return HttpClient(server->base_url()); }
+struct Bot : ChannelBot {
+  Bot() : ChannelBot("bhxh-e2e-flows", WebChatLimit{6000, 1000}) {}
 };
 
 // ---------------------------------------------------------------------------
@@ -253,29 +153,6 @@ json RegisterOnWeb(const Bot& bot, const std::string& session, const std::string
 // ---------------------------------------------------------------------------
 // Webhooks.
 
-HeaderList MessengerSignature(const std::string& body) {
-  return {{"X-Hub-Signature-256", "sha256=" + HmacSha256Hex(kAppSecret, body)}};
-}
-
-HeaderList ZaloSignature(const std::string& body) {
-  return {{"X-ZEvent-Signature",
-           "mac=" + Sha256Hex(std::string(kZaloAppId) + body + kTimestamp + kOaSecret)}};
-}
-
-std::string MessengerEnvelope(const std::string& psid, const json& event_fields) {
-  json event = {{"sender", {{"id", psid}}},
-                {"recipient", {{"id", "PAGE1"}}},
-                {"timestamp", 1795662000000LL}};
-  event.update(event_fields);
-  const json body = {{"object", "page"},
-                     {"entry", {{{"id", "PAGE1"}, {"time", 1795662000000LL}, {"messaging", {event}}}}}};
-  return body.dump();
-}
-
-std::string MessengerText(const std::string& psid, const std::string& mid, const std::string& text) {
-  return MessengerEnvelope(psid, {{"message", {{"mid", mid}, {"text", text}}}});
-}
-
 std::string MessengerPostback(const std::string& psid, const std::string& mid,
                               const std::string& title, const std::string& payload) {
   return MessengerEnvelope(psid,
@@ -286,21 +163,6 @@ std::string MessengerQuickReply(const std::string& psid, const std::string& mid,
                                 const std::string& text, const std::string& payload) {
   return MessengerEnvelope(
       psid, {{"message", {{"mid", mid}, {"text", text}, {"quick_reply", {{"payload", payload}}}}}});
-}
-
-std::string ZaloEvent(const std::string& event_name, const json& fields) {
-  json body = {{"app_id", kZaloAppId},
-               {"event_name", event_name},
-               {"timestamp", kTimestamp},
-               {"recipient", {{"id", "OA1"}}}};
-  body.update(fields);
-  return body.dump();
-}
-
-std::string ZaloText(const std::string& user, const std::string& msg_id, const std::string& text) {
-  return ZaloEvent("user_send_text", {{"user_id_by_app", "app-" + user},
-                                      {"sender", {{"id", user}}},
-                                      {"message", {{"text", text}, {"msg_id", msg_id}}}});
 }
 
 // Messages the fake Graph API received for `psid` (typing indicators left
