@@ -73,6 +73,10 @@ class DialogEngine {
   // Reads the user's conversation state.
   Result<bool> AllowedWhilePaused(const Inbound& in);
 
+  // The content the engine answers from (the channels take their own few
+  // sentences from its wording).
+  const LiveContent& content() const { return content_; }
+
   // Deletes everything the engine's stores keep about the user (conversation,
   // question log, leads, RSVPs, reminders, handover requests). Joins the
   // caller's unit of work when called inside one.

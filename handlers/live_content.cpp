@@ -40,7 +40,9 @@ const std::vector<std::string>& RequiredMessageKeys() {
         "reminder_morning_of", "reminder_moved", "reminder_cancelled", "staff_offer",
         "staff_offer_closed", "staff_offer_web", "staff_choice_confirm", "staff_choice_callback", "staff_queued",
         "staff_queued_closed", "staff_waiting", "privacy_confirm", "privacy_choice_yes",
-        "privacy_choice_no", "privacy_done", "privacy_kept", "lead_form_closed"};
+        "privacy_choice_no", "privacy_done", "privacy_kept", "lead_form_closed",
+        // the channels' own sentences (bot/channels/reply_render.h)
+        "choice_prompt", "zalo_choice_hint", "zalo_share_title", "zalo_share_subtitle"};
     for (const auto* flow_keys :
          {&MeetingFlow::MessageKeys(), &LeadFlow::MessageKeys(), &CalculatorFlow::MessageKeys()}) {
       keys.insert(keys.end(), flow_keys->begin(), flow_keys->end());

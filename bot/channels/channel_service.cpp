@@ -27,6 +27,7 @@ struct ChannelService::Impl {
   std::unique_ptr<OutboxSender> sender;
   std::unique_ptr<EventProcessor> processor;
   const Clock* clock = nullptr;
+  DialogEngine* engine = nullptr;
   OutboxRenderOptions render;
   bool started = false;
 };
@@ -58,7 +59,8 @@ Status ChannelService::Setup(const Config& config, Database& db, DialogEngine& e
   if (!any_enabled()) return Status::Ok();
 
   x.clock = &clock;
-  x.render = OutboxRenderOptions{config.zalo.request_info_image_url};
+  x.engine = &engine;
+  x.render.zalo_request_info_image_url = config.zalo.request_info_image_url;
   x.inbox = NewSqliteEventInbox(db);
   x.outbox = NewSqliteOutbox(db);
   x.state = NewSqliteChannelStateStore(db);
@@ -121,7 +123,9 @@ Status ChannelService::EnqueueFirst(const std::string& channel, const std::strin
     // ended meanwhile" and would leave the job pending without a word.
     return InvalidArgument("channel " + channel + " is not enabled");
   }
-  auto ids = x.outbox->Enqueue(OutboxRowsFor(channel, user, 0, replies, x.clock->Now(), x.render));
+  OutboxRenderOptions render = x.render;
+  render.wording = WordingFrom(*x.engine->content().Current()->messages);
+  auto ids = x.outbox->Enqueue(OutboxRowsFor(channel, user, 0, replies, x.clock->Now(), render));
   return ids.ok() ? Status::Ok() : ids.status();
 }
 

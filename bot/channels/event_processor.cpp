@@ -216,7 +216,9 @@ Status EventProcessor::Process(const ChannelEvent& e) {
       if (auto r = deps_.inbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
       if (auto r = deps_.outbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
     }
-    const auto rows = OutboxRowsFor(e.channel, e.user, e.id, out, now, deps_.render);
+    OutboxRenderOptions render = deps_.render;
+    render.wording = WordingFrom(*deps_.engine.content().Current()->messages);
+    const auto rows = OutboxRowsFor(e.channel, e.user, e.id, out, now, render);
     if (rows.empty()) return Status::Ok();
     auto ids = deps_.outbox.Enqueue(rows);
     return ids.ok() ? Status::Ok() : ids.status();

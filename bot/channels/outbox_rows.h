@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "bot/channels/reply_render.h"
+#include "content/messages.h"
 #include "handlers/conversation_types.h"
 #include "storage/outbox.h"
 
@@ -15,7 +17,11 @@ namespace bhxh {
 
 struct OutboxRenderOptions {
   std::string zalo_request_info_image_url;  // see RenderZalo
+  RenderWording wording;
 };
+
+// The renderers' own sentences from the wording file.
+RenderWording WordingFrom(const Messages& messages);
 
 // Rows for `replies` to `user` on `channel` ("messenger" or "zalo"), due at
 // `now`; `event_id` is the inbox event answered (0 for none).

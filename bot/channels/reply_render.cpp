@@ -12,15 +12,8 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMessengerPayloadBytes = 1000;
-// Shown when a reply has choices but no text: Messenger needs a text to
-// carry quick replies.
-constexpr const char* kChoicePrompt = "Mời anh/chị chọn:";
-constexpr const char* kZaloChoiceHint = "Anh/chị gõ số thứ tự (1, 2, 3…) để chọn.";
 constexpr const char* kEllipsis = "…";
-// The Zalo contact-sharing form (title at most 100, subtitle at most 500 characters).
-constexpr const char* kZaloRequestInfoTitle = "Chia sẻ số điện thoại với BHXH cơ sở Sơn Hà";
-constexpr const char* kZaloRequestInfoSubtitle =
-    "Bấm để gửi họ tên và số điện thoại Zalo của anh/chị, khỏi phải gõ lại.";
+
 
 // NFC text decoded once: code points, the byte offset where each starts
 // (plus the end), and where grapheme clusters start, so that cuts land on
@@ -156,7 +149,8 @@ std::vector<std::string> SplitMessageText(std::string_view text, size_t max_char
 }
 
 std::vector<std::string> RenderMessenger(const std::string& psid,
-                                         const std::vector<Reply>& replies) {
+                                         const std::vector<Reply>& replies,
+                                         const RenderWording& wording) {
   std::vector<std::string> bodies;
   for (const Reply& reply : replies) {
     json quick_replies = json::array();
@@ -192,7 +186,8 @@ std::vector<std::string> RenderMessenger(const std::string& psid,
     }
     std::string text = JoinText(reply.text, listed);
     std::vector<std::string> pieces = SplitMessageText(text, kMessengerTextLimit);
-    if (pieces.empty() && !quick_replies.empty()) pieces.push_back(kChoicePrompt);
+    // Messenger needs a text to carry quick replies.
+    if (pieces.empty() && !quick_replies.empty()) pieces.push_back(wording.choice_prompt);
     for (size_t i = 0; i < pieces.size(); ++i) {
       json message = {{"text", pieces[i]}};
       if (i + 1 == pieces.size() && !quick_replies.empty()) {
@@ -223,7 +218,8 @@ std::string RenderMessengerTyping(const std::string& psid) {
 }
 
 std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies,
-                                    const std::string& request_info_image_url) {
+                                    const std::string& request_info_image_url,
+                                    const RenderWording& wording) {
   std::vector<std::string> bodies;
   for (const Reply& reply : replies) {
     std::vector<std::string> lines;
@@ -233,14 +229,14 @@ std::vector<std::string> RenderZalo(const std::string& user_id, const std::vecto
       if (reply.choices[i].kind == ChoiceKind::kSharePhone) continue;
       lines.push_back(std::to_string(i + 1) + ") " + TrimmedNfc(reply.choices[i].title));
     }
-    if (!lines.empty()) lines.push_back(kZaloChoiceHint);
+    if (!lines.empty()) lines.push_back(wording.zalo_choice_hint);
     for (const std::string& piece : SplitMessageText(JoinText(reply.text, lines), kZaloTextLimit)) {
       bodies.push_back(
           Dump({{"recipient", {{"user_id", user_id}}}, {"message", {{"text", piece}}}}));
     }
     if (reply.request_contact && !request_info_image_url.empty()) {
-      const json element = {{"title", kZaloRequestInfoTitle},
-                            {"subtitle", kZaloRequestInfoSubtitle},
+      const json element = {{"title", wording.zalo_share_title},
+                            {"subtitle", wording.zalo_share_subtitle},
                             {"image_url", request_info_image_url}};
       bodies.push_back(Dump(
           {{"recipient", {{"user_id", user_id}}},

@@ -20,6 +20,18 @@ constexpr size_t kZaloTextLimit = 2000;
 constexpr size_t kMessengerQuickReplyLimit = 13;
 constexpr size_t kMessengerQuickReplyTitleLimit = 20;
 
+// The few sentences the renderers add themselves. The service fills them
+// from content/messages.vi.json (keys choice_prompt, zalo_choice_hint,
+// zalo_share_title, zalo_share_subtitle: see WordingFrom in outbox_rows.h);
+// the defaults are the shipped wording, for callers without content.
+struct RenderWording {
+  std::string choice_prompt = "Mời anh/chị chọn:";
+  std::string zalo_choice_hint = "Anh/chị gõ số thứ tự (1, 2, 3…) để chọn.";
+  std::string zalo_share_title = "Chia sẻ số điện thoại với BHXH cơ sở Sơn Hà";  // at most 100 chars
+  std::string zalo_share_subtitle =
+      "Bấm để gửi họ tên và số điện thoại Zalo của anh/chị, khỏi phải gõ lại.";  // at most 500
+};
+
 // Splits NFC(text) into pieces of at most `max_chars` code points, never
 // inside a word unless a single word is longer than the limit. Each cut is
 // at the last boundary in the window of the first kind that has one:
@@ -37,11 +49,12 @@ std::vector<std::string> SplitMessageText(std::string_view text, size_t max_char
 // Choice n is numbered by its index (1-based), as typed numbers are read.
 // Choices past the 13th, or whose payload is empty or over 1000 bytes, are
 // only listed ("14) …") in the text. Listed lines follow the text after a
-// blank line. Choices with no text get the prompt "Mời anh/chị chọn:".
+// blank line. Choices with no text get the prompt `wording.choice_prompt`.
 // A reply with neither text nor choices sends nothing. A ChoiceKind::kSharePhone
 // choice becomes Messenger's phone-number quick reply. A reply with
 // hand_over is followed by a pass_thread_control body (Page Inbox).
-std::vector<std::string> RenderMessenger(const std::string& psid, const std::vector<Reply>& replies);
+std::vector<std::string> RenderMessenger(const std::string& psid, const std::vector<Reply>& replies,
+                                         const RenderWording& wording = {});
 
 // The Facebook Page Inbox's app id, the target of pass_thread_control.
 constexpr long long kMessengerPageInboxAppId = 263902037430900;
@@ -61,7 +74,8 @@ std::string RenderMessengerTyping(const std::string& psid);
 // request_contact is followed by a request_user_info template when
 // `request_info_image_url` is set (Zalo requires an image).
 std::vector<std::string> RenderZalo(const std::string& user_id, const std::vector<Reply>& replies,
-                                    const std::string& request_info_image_url = "");
+                                    const std::string& request_info_image_url = "",
+                                    const RenderWording& wording = {});
 
 }  // namespace bhxh
 

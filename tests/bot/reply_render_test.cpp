@@ -362,3 +362,26 @@ TEST_CASE("a long Zalo reply is split under 2000 characters with the choices at 
   CHECK(texts[2] == Repeat(kNfcE, 2000));
   CHECK(texts[3] == kNfcE);
 }
+
+TEST_CASE("the renderers' own sentences come from the wording they are given") {
+  RenderWording w;
+  w.choice_prompt = "Chọn giúp em:";
+  w.zalo_choice_hint = "Gõ số để chọn.";
+  w.zalo_share_title = "Gửi số";
+  w.zalo_share_subtitle = "Bấm vào đây";
+  const std::vector<Reply> replies = {Reply{"", {{"Về menu", "MENU"}}}};
+  const std::vector<std::string> messenger = RenderMessenger("p1", replies, w);
+  REQUIRE(messenger.size() == 1);
+  CHECK(messenger[0].find("\"text\":\"Chọn giúp em:\"") != std::string::npos);
+
+  Reply ask{"Số điện thoại?", {{"Hủy", "LEAD:CANCEL"}}};
+  ask.request_contact = true;
+  const std::vector<std::string> zalo = RenderZalo("z1", {ask}, "https://example.invalid/a.jpg", w);
+  REQUIRE(zalo.size() == 2);
+  CHECK(zalo[0].find("Gõ số để chọn.") != std::string::npos);
+  CHECK(zalo[1].find("\"title\":\"Gửi số\"") != std::string::npos);
+  CHECK(zalo[1].find("\"subtitle\":\"Bấm vào đây\"") != std::string::npos);
+  CHECK(zalo[1].find("request_user_info") != std::string::npos);
+  // Without an image URL Zalo's form cannot be sent: the citizen types the number.
+  CHECK(RenderZalo("z1", {ask}, "", w).size() == 1);
+}
