@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
@@ -145,6 +146,32 @@ class CommuneFileParser {
   }
   int LineOf(const std::string& pointer) const { return lines_.LineOf(pointer); }
 
+  // The entry's required "name" (NFC), unless it is missing, blank or the
+  // same as an earlier one of its `kind` ("commune", "district"), recorded
+  // with its line in `seen`; each of those is a problem.
+  std::optional<std::string> UniqueName(const json& e, const std::string& pointer,
+                                        const std::string& label, int entry_line, const char* kind,
+                                        std::map<std::string, int>* seen) {
+    auto name = e.find("name");
+    if (name == e.end()) {
+      Add(entry_line, label, "name", "is required");
+      return std::nullopt;
+    }
+    if (!name->is_string() || IsBlank(name->get<std::string>())) {
+      Add(LineOf(pointer + "/name"), label, "name", "must be a non-empty string");
+      return std::nullopt;
+    }
+    std::string value = NormalizeNfc(name->get<std::string>());
+    const int line = LineOf(pointer + "/name");
+    auto [first, inserted] = seen->emplace(NameKey(value), line);
+    if (!inserted) {
+      Add(line, label, "name",
+          "'" + value + "' duplicates the " + kind + " name at line " + std::to_string(first->second));
+      return std::nullopt;
+    }
+    return value;
+  }
+
   void CheckDocument(const json& doc) {
     if (!doc.is_object()) {
       Add(LineOf(""), "", "", "top level must be an object with the key 'communes'");
@@ -215,22 +242,9 @@ class CommuneFileParser {
       }
     }
     const size_t self = communes_.size();
-    auto name = e.find("name");
-    if (name == e.end()) {
-      Add(entry_line, label, "name", "is required");
-    } else if (!name->is_string() || IsBlank(name->get<std::string>())) {
-      Add(LineOf(pointer + "/name"), label, "name", "must be a non-empty string");
-    } else {
-      commune.name = NormalizeNfc(name->get<std::string>());
-      const int line = LineOf(pointer + "/name");
-      auto [first, inserted] = commune_names_.emplace(NameKey(commune.name), line);
-      if (!inserted) {
-        Add(line, label, "name",
-            "'" + commune.name + "' duplicates the commune name at line " +
-                std::to_string(first->second));
-      } else {
-        ClaimName(commune.name, self, commune.code, line, label, "name");
-      }
+    if (auto name = UniqueName(e, pointer, label, entry_line, "commune", &commune_names_)) {
+      commune.name = *name;
+      ClaimName(commune.name, self, commune.code, LineOf(pointer + "/name"), label, "name");
     }
     auto agency = e.find("agency");
     if (agency != e.end()) {
@@ -301,20 +315,8 @@ class CommuneFileParser {
       }
     }
     std::pair<std::string, std::vector<std::string>> district;
-    auto name = e.find("name");
-    if (name == e.end()) {
-      Add(entry_line, label, "name", "is required");
-    } else if (!name->is_string() || IsBlank(name->get<std::string>())) {
-      Add(LineOf(pointer + "/name"), label, "name", "must be a non-empty string");
-    } else {
-      district.first = NormalizeNfc(name->get<std::string>());
-      const int line = LineOf(pointer + "/name");
-      auto [first, inserted] = district_names_.emplace(NameKey(district.first), line);
-      if (!inserted) {
-        Add(line, label, "name",
-            "'" + district.first + "' duplicates the district name at line " +
-                std::to_string(first->second));
-      }
+    if (auto name = UniqueName(e, pointer, label, entry_line, "district", &district_names_)) {
+      district.first = *name;
     }
     auto codes = e.find("communes");
     if (codes == e.end()) {
