@@ -308,11 +308,14 @@ void HttpServer::Impl::Send(const http::http_request& request,
                       std::chrono::steady_clock::now() - log->start)
                       .count();
   try {
-    json line = {{"request_id", log->id}, {"method", log->method},  {"route", log->route},
-                 {"status", status},      {"ms", ms}};
-    if (!log->error.empty()) line["error"] = log->error;
-    if (!log->note.empty()) line["note"] = log->note;
-    const std::string text = Dump(line) + "\n";
+    // Written by hand, as this runs for every request; only the free-text
+    // fields (our own error and note texts) need JSON escaping.
+    std::string text = "{\"request_id\":\"" + log->id + "\",\"method\":\"" + log->method +
+                       "\",\"route\":" + Dump(json(log->route)) +
+                       ",\"status\":" + std::to_string(status) + ",\"ms\":" + std::to_string(ms);
+    if (!log->error.empty()) text += ",\"error\":" + Dump(json(log->error));
+    if (!log->note.empty()) text += ",\"note\":" + Dump(json(log->note));
+    text += "}\n";
     std::fwrite(text.data(), 1, text.size(), stderr);
   } catch (...) {
   }
@@ -410,39 +413,43 @@ void HttpServer::Impl::HandleStatic(const http::http_request& request, const std
 
 void HttpServer::Impl::HandleRoute(http::http_request request, const Route& route,
                                    std::shared_ptr<RequestLog> log) {
-  const std::string too_large =
-      "request body too large (at most " + std::to_string(route.max_body_bytes) + " bytes)";
+  auto too_large = [&route] {
+    return "request body too large (at most " + std::to_string(route.max_body_bytes) + " bytes)";
+  };
   if (!AnnouncedLengthFits(request, route.max_body_bytes)) {
-    SendError(request, log, http::status_codes::RequestEntityTooLarge, too_large);
+    SendError(request, log, http::status_codes::RequestEntityTooLarge, too_large());
     return;
   }
   WithBody(request, log, [this, request, &route, log, too_large](const std::vector<unsigned char>& body) {
     if (body.size() > route.max_body_bytes) {
-      SendError(request, log, http::status_codes::RequestEntityTooLarge, too_large);
+      SendError(request, log, http::status_codes::RequestEntityTooLarge, too_large());
       return;
     }
     RawHttpRequest raw;
     raw.method = request.method();
-    raw.path = request.relative_uri().path();
+    const web::uri target = request.relative_uri();
+    raw.path = target.path();
     raw.body.assign(body.begin(), body.end());
     for (const auto& [name, value] : request.headers()) {
       std::string lower = name;
       std::transform(lower.begin(), lower.end(), lower.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      raw.headers[lower] = value;
+      raw.headers.emplace(std::move(lower), value);
     }
-    try {
-      for (const auto& [k, v] : web::uri::split_query(request.relative_uri().query())) {
-        raw.query[web::uri::decode(k)] = web::uri::decode(v);
+    if (!target.query().empty()) {
+      try {
+        for (const auto& [k, v] : web::uri::split_query(target.query())) {
+          raw.query[web::uri::decode(k)] = web::uri::decode(v);
+        }
+      } catch (...) {
+        SendError(request, log, http::status_codes::BadRequest, "malformed query string");
+        return;
       }
-    } catch (...) {
-      SendError(request, log, http::status_codes::BadRequest, "malformed query string");
-      return;
     }
-    const RawHttpResponse out = route.handler(raw);
-    if (!out.log_note.empty()) log->note = out.log_note;
-    Send(request, log, static_cast<http::status_code>(out.status), out.body, out.content_type,
-         false, {});
+    RawHttpResponse out = route.handler(raw);
+    if (!out.log_note.empty()) log->note = std::move(out.log_note);
+    Send(request, log, static_cast<http::status_code>(out.status), std::move(out.body),
+         out.content_type, false, {});
   });
 }
 

@@ -58,7 +58,7 @@ class SqliteChannelStateStore final : public ChannelStateStore {
 
   Result<std::optional<TokenPair>> LoadTokens(const std::string& channel) override {
     std::optional<TokenPair> tokens;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<std::optional<TokenPair>> loaded = LoadTokensOn(db, channel);
       if (!loaded.ok()) return loaded.status();
       tokens = std::move(*loaded);
@@ -110,7 +110,7 @@ class SqliteChannelStateStore final : public ChannelStateStore {
       const std::string& channel, const std::string& user,
       std::chrono::system_clock::time_point now) override {
     std::optional<std::chrono::system_clock::time_point> until;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       auto found = user_pauses::Until(db, channel, user, now);
       if (!found.ok()) return found.status();
       until = *found;

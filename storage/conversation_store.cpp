@@ -19,7 +19,7 @@ class SqliteConversationStore final : public ConversationStore {
 
   Result<std::optional<StoredConversation>> Load(const ConversationKey& key) override {
     std::optional<StoredConversation> found;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT state, updated_at_ms FROM conversations WHERE channel = ?1 AND user_id = ?2");
       if (!stmt.ok()) return Annotate(stmt.status(), "conversations: load");
@@ -82,7 +82,7 @@ class SqliteConversationStore final : public ConversationStore {
                                                        std::chrono::system_clock::time_point cutoff,
                                                        size_t limit) override {
     std::vector<ConversationKey> keys;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db,
           "SELECT channel, user_id FROM conversations "

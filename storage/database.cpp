@@ -1,8 +1,11 @@
 #include "storage/database.h"
 
-#include <thread>
-
+#include <pthread.h>
 #include <sqlite3.h>
+
+#include <future>
+#include <thread>
+#include <vector>
 
 #include <exception>
 #include <filesystem>
@@ -397,12 +400,74 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
     if (!s.ok()) return s;
   }
   EnableStatementCache(raw);
+  db->StartWriter();
   return db;
 }
+
+// Holds the writing connection and records the holding thread, so that a
+// transaction started on it joins the open one instead of queueing behind
+// itself.
+class Database::WritingLock {
+ public:
+  explicit WritingLock(Database& db) : db_(db), lock_(db.mu_) {
+    if (db_.owner_depth_++ == 0) db_.owner_.store(std::this_thread::get_id());
+  }
+  ~WritingLock() {
+    if (--db_.owner_depth_ == 0) db_.owner_.store(std::thread::id());
+  }
+  WritingLock(const WritingLock&) = delete;
+  WritingLock& operator=(const WritingLock&) = delete;
+
+ private:
+  Database& db_;
+  std::unique_lock<std::recursive_mutex> lock_;
+};
+
+// One InTransaction call waiting for its batch; lives on the caller's stack.
+struct Database::QueuedWork {
+  const std::function<Status(sqlite3*)>* work;
+  std::promise<Status> done;
+};
+
+namespace {
+
+// Runs a constant statement through the connection's statement cache.
+Status Exec(sqlite3* db, const char* sql, const char* context) {
+  Result<SqliteStatement> stmt = SqliteStatement::Prepare(db, sql);
+  if (!stmt.ok()) return Annotate(stmt.status(), context);
+  return Annotate(stmt->Run(), context);
+}
+
+Status RunGuarded(const std::function<Status(sqlite3*)>& work, sqlite3* db, const char* what) {
+  try {
+    return work(db);
+  } catch (const std::exception& e) {
+    return Internal(std::string(what) + " aborted by an exception: " + e.what());
+  } catch (...) {
+    return Internal(std::string(what) + " aborted by an unknown exception");
+  }
+}
+
+// At most this many reader connections; more concurrent readers wait.
+constexpr size_t kMaxReaders = 8;
+
+}  // namespace
 
 Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 Database::~Database() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_one();
+    writer_.join();
+  }
+  for (sqlite3* reader : idle_readers_) {
+    ReleaseStatementCache(reader);
+    sqlite3_close_v2(reader);
+  }
   ReleaseStatementCache(db_);
   // _v2 defers the close until any statement a caller leaked is finalised.
   sqlite3_close_v2(db_);
@@ -415,86 +480,180 @@ int Database::schema_version() const {
   return version.ok() ? *version : -1;
 }
 
-std::unique_lock<std::recursive_mutex> Database::Lock(bool urgent) {
-  if (urgent) {
-    ++urgent_waiting_;
-    std::unique_lock<std::recursive_mutex> lock(mu_);
-    --urgent_waiting_;
-    return lock;
-  }
-  // Not while urgent work waits -- unless this thread already holds the
-  // connection (a nested call), which must not wait for anyone.
-  std::unique_lock<std::recursive_mutex> lock(mu_, std::try_to_lock);
-  if (lock.owns_lock() && (urgent_waiting_ == 0 || sqlite3_get_autocommit(db_) == 0)) return lock;
-  if (lock.owns_lock()) lock.unlock();
-  for (int spins = 0; urgent_waiting_ > 0 && spins < 1000; ++spins) std::this_thread::yield();
-  lock.lock();
-  return lock;
+size_t Database::transactions_queued() const {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return queue_.size();
 }
 
-Status Database::InUrgentTransaction(const std::function<Status(sqlite3*)>& work) {
-  auto lock = Lock(true);
-  return InTransaction(work);  // re-enters the recursive mutex
+bool Database::HoldsWritingConnection() const {
+  return owner_.load() == std::this_thread::get_id();
+}
+
+void Database::StartWriter() {
+  writer_ = std::thread([this] { WriterLoop(); });
 }
 
 Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
-  auto lock = Lock(false);
-  // Holding the recursive mutex, an open transaction can only be this
+  if (HoldsWritingConnection()) return InlineTransaction(work);
+  QueuedWork queued{&work, {}};
+  std::future<Status> done = queued.done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (stopping_ || !writer_.joinable()) {
+      return FailedPrecondition(Describe(path_) + ": closing, no new transaction");
+    }
+    queue_.push_back(&queued);
+    queue_cv_.notify_one();
+  }
+  return done.get();
+}
+
+void Database::WriterLoop() {
+  pthread_setname_np(pthread_self(), "db-writer");  // for top -H and perf
+  for (;;) {
+    std::vector<QueuedWork*> batch;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing is left to write
+      batch.swap(queue_);
+    }
+    ++batches_started_;
+    CommitBatch(batch);
+  }
+}
+
+void Database::CommitBatch(const std::vector<QueuedWork*>& batch) {
+  std::vector<Status> results(batch.size());
+  Status failure;
+  {
+    WritingLock lock(*this);
+    failure = Exec(db_, "BEGIN IMMEDIATE", "begin transaction");
+    for (size_t i = 0; failure.ok() && i < batch.size(); ++i) {
+      failure = Exec(db_, "SAVEPOINT bhxh_work", "begin work");
+      if (!failure.ok()) break;
+      results[i] = RunGuarded(*batch[i]->work, db_, "transaction");
+      if (sqlite3_get_autocommit(db_) != 0) {
+        // The error ended the whole transaction (SQLITE_FULL, IOERR...):
+        // the batch's earlier work is gone with it.
+        failure = results[i].ok() ? Internal("the transaction ended inside its work") : results[i];
+        break;
+      }
+      if (!results[i].ok()) failure = Exec(db_, "ROLLBACK TO bhxh_work", "roll back work");
+      if (failure.ok()) failure = Exec(db_, "RELEASE bhxh_work", "end work");
+    }
+    if (failure.ok()) failure = Exec(db_, "COMMIT", "commit transaction");
+    if (!failure.ok() && sqlite3_get_autocommit(db_) == 0) {
+      (void)Exec(db_, "ROLLBACK", "roll back transaction");
+    }
+  }
+  if (failure.ok()) ++batches_committed_;
+  // Answered only now: no caller may act on work that is not committed.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->done.set_value(failure.ok() ? std::move(results[i]) : failure);
+  }
+}
+
+Status Database::InlineTransaction(const std::function<Status(sqlite3*)>& work) {
+  WritingLock lock(*this);
+  // Holding the writing connection, an open transaction can only be this
   // thread's own outer one: join it through a savepoint, so that several
-  // stores' writes (conversation state, question log, later the outbox)
-  // commit together or not at all.
+  // stores' writes (conversation state, question log, the outbox) commit
+  // together or not at all.
   const bool nested = sqlite3_get_autocommit(db_) == 0;
   // IMMEDIATE takes the write lock now rather than at the first write, so a
   // read-then-write transaction cannot fail half-way with SQLITE_BUSY when
   // another process writes; busy_timeout waits for the lock instead.
-  Status s = nested ? ExecScript(db_, "SAVEPOINT bhxh_nested", "begin nested transaction")
-                    : ExecScript(db_, "BEGIN IMMEDIATE", "begin transaction");
+  Status s = nested ? Exec(db_, "SAVEPOINT bhxh_nested", "begin nested transaction")
+                    : Exec(db_, "BEGIN IMMEDIATE", "begin transaction");
   if (!s.ok()) return s;
-  Status result;
-  try {
-    result = work(db_);
-  } catch (const std::exception& e) {
-    result = Internal(std::string("transaction aborted by an exception: ") + e.what());
-  } catch (...) {
-    result = Internal("transaction aborted by an unknown exception");
-  }
+  Status result = RunGuarded(work, db_, "transaction");
   if (nested) {
-    if (!result.ok()) {
-      (void)ExecScript(db_, "ROLLBACK TO bhxh_nested", "roll back nested transaction");
-    }
-    const Status released = ExecScript(db_, "RELEASE bhxh_nested", "end nested transaction");
+    if (sqlite3_get_autocommit(db_) != 0) return result;  // the error ended the outer transaction
+    if (!result.ok()) (void)Exec(db_, "ROLLBACK TO bhxh_nested", "roll back nested transaction");
+    const Status released = Exec(db_, "RELEASE bhxh_nested", "end nested transaction");
     return result.ok() ? released : result;
   }
   if (result.ok()) {
-    result = ExecScript(db_, "COMMIT", "commit transaction");
+    result = Exec(db_, "COMMIT", "commit transaction");
     if (result.ok()) return result;
   }
   // Some errors (SQLITE_FULL, SQLITE_IOERR...) roll back by themselves.
-  if (sqlite3_get_autocommit(db_) == 0) {
-    (void)ExecScript(db_, "ROLLBACK", "rollback transaction");
-  }
+  if (sqlite3_get_autocommit(db_) == 0) (void)Exec(db_, "ROLLBACK", "rollback transaction");
   return result;
 }
 
 Status Database::WithConnection(const std::function<Status(sqlite3*)>& work) {
-  auto lock = Lock(false);
-  try {
-    return work(db_);
-  } catch (const std::exception& e) {
-    return Internal(std::string("database work aborted by an exception: ") + e.what());
-  } catch (...) {
-    return Internal("database work aborted by an unknown exception");
+  WritingLock lock(*this);
+  return RunGuarded(work, db_, "database work");
+}
+
+Result<sqlite3*> Database::AcquireReader() {
+  std::unique_lock<std::mutex> lock(readers_mu_);
+  reader_idle_.wait(lock, [this] { return !idle_readers_.empty() || readers_open_ < kMaxReaders; });
+  if (!idle_readers_.empty()) {
+    sqlite3* reader = idle_readers_.back();
+    idle_readers_.pop_back();
+    return reader;
   }
+  ++readers_open_;
+  lock.unlock();
+  sqlite3* reader = nullptr;
+  // NOMUTEX: a reader serves one thread at a time (it is checked out).
+  int rc = sqlite3_open_v2(path_.c_str(), &reader, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  Status s = rc == SQLITE_OK ? Status::Ok()
+                             : Unavailable(Describe(path_) + ": cannot open a reader: " +
+                                           (reader ? sqlite3_errmsg(reader) : sqlite3_errstr(rc)));
+  if (s.ok()) {
+    sqlite3_busy_timeout(reader, 5000);
+    // A store that wrote through Read would bypass the writer: refuse.
+    s = ExecScript(reader, "PRAGMA query_only = ON", Describe(path_) + ": configure a reader");
+  }
+  if (!s.ok()) {
+    sqlite3_close_v2(reader);
+    std::lock_guard<std::mutex> relock(readers_mu_);
+    --readers_open_;
+    reader_idle_.notify_one();
+    return s;
+  }
+  EnableStatementCache(reader);
+  return reader;
+}
+
+void Database::ReleaseReader(sqlite3* reader) {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    idle_readers_.push_back(reader);
+  }
+  reader_idle_.notify_one();
+}
+
+Status Database::Read(const std::function<Status(sqlite3*)>& work) {
+  if (path_ == ":memory:" || HoldsWritingConnection()) return WithConnection(work);
+  Result<sqlite3*> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  Status s = Exec(*reader, "BEGIN", "begin read");
+  if (s.ok()) {
+    s = RunGuarded(work, *reader, "database read");
+    const Status ended = Exec(*reader, s.ok() ? "COMMIT" : "ROLLBACK", "end read");
+    if (s.ok()) s = ended;
+  }
+  // A read never leaves a transaction open on a reader it hands back.
+  if (sqlite3_get_autocommit(*reader) == 0) (void)ExecScript(*reader, "ROLLBACK", "end read");
+  ReleaseReader(*reader);
+  return s;
 }
 
 std::string Database::HealthCheck() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  Result<SqliteStatement> stmt =
-      SqliteStatement::Prepare(db_, "SELECT count(*) FROM sqlite_master");
-  if (!stmt.ok()) return stmt.status().message();
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.status().message();
-  return "ok";
+  std::string problem = "ok";
+  Status s = WithConnection([&](sqlite3* db) -> Status {
+    Result<SqliteStatement> stmt = SqliteStatement::Prepare(db, "SELECT count(*) FROM sqlite_master");
+    if (!stmt.ok()) return stmt.status();
+    Result<bool> row = stmt->Step();
+    return row.ok() ? Status::Ok() : row.status();
+  });
+  return s.ok() ? problem : s.message();
 }
 
 }  // namespace bhxh

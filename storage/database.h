@@ -6,10 +6,13 @@
 #define BHXH_STORAGE_DATABASE_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/status.h"
 
@@ -29,6 +32,7 @@ class Database {
   // Errors: Unavailable (cannot open/create), FailedPrecondition (newer
   // schema), Internal (a migration failed; nothing of it is applied).
   static Result<std::unique_ptr<Database>> Open(const std::string& path);
+  // Lets the writer commit what is queued, then closes every connection.
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -37,32 +41,79 @@ class Database {
   // PRAGMA user_version of the open file; -1 if it cannot be read.
   int schema_version() const;
 
-  // Runs `work` inside BEGIN IMMEDIATE ... COMMIT on this connection,
-  // serialised with every other use of the connection. If `work` returns a
-  // non-OK status (or throws) the transaction is rolled back and that status
-  // (Internal for an exception) is returned. Reentrant: a call from inside
-  // `work` joins the outer transaction as a savepoint; if the inner work
-  // fails only it is undone, and the outer work decides about the rest.
-  // Thread-safe, as is every method of Database.
+  // Runs `work` in a transaction on the writing connection and returns
+  // once it is committed or rolled back. Concurrent calls are
+  // group-committed: one writer thread takes every call queued at that
+  // moment and runs each in its own savepoint of one BEGIN IMMEDIATE ...
+  // COMMIT, so a single commit (one append to the WAL) serves them all.
+  // If `work` returns a non-OK status (or throws) only its savepoint is
+  // rolled back and that status (Internal for an exception) is returned; if
+  // the transaction itself fails (BEGIN or COMMIT, or an error that ends
+  // it, such as a full disk), every call of the batch gets that error and
+  // nothing of the batch is stored.
+  // `work` runs on the writer thread while its caller waits, so it must
+  // not wait for anything that needs this database's writer. Reentrant: a
+  // call from inside `work` (or from inside WithConnection) joins the
+  // enclosing transaction as a savepoint on the calling thread; if the
+  // inner work fails only it is undone, and the outer work decides about
+  // the rest. Thread-safe, as is every method of Database.
   Status InTransaction(const std::function<Status(sqlite3*)>& work);
-  // InTransaction for work someone is waiting on right now (the inbox's
-  // group commit, which holds back webhook answers): while it waits for
-  // the connection, new non-urgent users wait behind it.
-  Status InUrgentTransaction(const std::function<Status(sqlite3*)>& work);
-  // Runs `work` with the connection locked, without a transaction (reads).
+  // Runs `work` with the writing connection locked, without a transaction
+  // of its own (inside the caller's when there is one): each statement
+  // that writes commits by itself, so group writes with InTransaction.
   Status WithConnection(const std::function<Status(sqlite3*)>& work);
+  // Runs read-only `work` in one read transaction (a consistent snapshot)
+  // on a reader connection: under WAL, readers neither wait for the writer
+  // nor hold it up. Inside InTransaction or WithConnection work it reads on
+  // the writing connection instead, and so sees that transaction's own
+  // writes. Writing from `work` fails (the readers are query_only). An
+  // in-memory database has no readers: reads share the writing connection.
+  Status Read(const std::function<Status(sqlite3*)>& work);
 
   // "ok" when a trivial query succeeds, else the error text.
   std::string HealthCheck();
 
+  // Counters of the writer, for tests and metrics; each is read atomically,
+  // not together with the others.
+  // Batches the writer has taken off the queue (committed, failed or being
+  // written), and those whose transaction committed.
+  size_t batches_started() const { return batches_started_.load(); }
+  size_t batches_committed() const { return batches_committed_.load(); }
+  // InTransaction calls queued and not yet taken by the writer.
+  size_t transactions_queued() const;
+
  private:
+  struct QueuedWork;
+  class WritingLock;
   Database(sqlite3* db, std::string path);
+  void StartWriter();
+  void WriterLoop();
+  void CommitBatch(const std::vector<QueuedWork*>& batch);
+  // The transaction of a caller that holds the writing connection already.
+  Status InlineTransaction(const std::function<Status(sqlite3*)>& work);
+  bool HoldsWritingConnection() const;
+  Result<sqlite3*> AcquireReader();
+  void ReleaseReader(sqlite3* reader);
+
   sqlite3* db_;
   std::string path_;
+  // The writing connection: the writer thread, and WithConnection callers.
   std::recursive_mutex mu_;
-  std::atomic<int> urgent_waiting_{0};
-  // Takes mu_; a non-urgent caller first lets waiting urgent work go ahead.
-  std::unique_lock<std::recursive_mutex> Lock(bool urgent);
+  std::atomic<std::thread::id> owner_{};  // the thread holding mu_, if any
+  int owner_depth_ = 0;                   // guarded by mu_
+
+  mutable std::mutex queue_mu_;
+  std::condition_variable queue_cv_;   // work queued, or stopping_
+  std::vector<QueuedWork*> queue_;     // guarded by queue_mu_
+  bool stopping_ = false;              // guarded by queue_mu_
+  std::atomic<size_t> batches_started_{0};
+  std::atomic<size_t> batches_committed_{0};
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::condition_variable reader_idle_;
+  std::vector<sqlite3*> idle_readers_;  // guarded by readers_mu_
+  size_t readers_open_ = 0;             // guarded by readers_mu_
 };
 
 }  // namespace bhxh

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "storage/database.h"
-#include "storage/sqlite_event_inbox.h"
 #include "storage/sqlite_statement.h"
 #include "storage/unix_millis.h"
 
@@ -62,26 +61,31 @@ bool ParseChannelEventKind(const std::string& name, ChannelEventKind* out) {
   return false;
 }
 
-SqliteEventInbox::SqliteEventInbox(Database& db) : db_(db), writer_([this] { WriterLoop(); }) {}
 
-SqliteEventInbox::~SqliteEventInbox() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  writer_.join();
-}
+// Append validates the events and inserts them in one
+// Database::InTransaction, which the database group-commits with the other
+// transactions queued at that moment (see database.h).
+class SqliteEventInbox final : public EventInbox {
+ public:
+  explicit SqliteEventInbox(Database& db) : db_(db) {}
 
-size_t SqliteEventInbox::appends_queued() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return queue_.size();
-}
+  Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
+                                   std::chrono::system_clock::time_point received,
+                                   std::vector<long long>* ids) override;
+  Result<std::vector<ChannelEvent>> Pending(size_t limit, long long after_id) override;
+  Status MarkDone(long long id, std::chrono::system_clock::time_point at) override;
+  Result<InboxStatus> StatusOf(long long id) override;
+  Result<size_t> DeleteUser(const std::string& channel, const std::string& user) override;
+  Result<size_t> PurgeDoneBefore(std::chrono::system_clock::time_point cutoff) override;
+
+ private:
+  Database& db_;
+};
 
 Result<std::vector<bool>> SqliteEventInbox::Append(const std::vector<ChannelEvent>& events,
                                                    std::chrono::system_clock::time_point received,
                                                    std::vector<long long>* ids) {
-  // Checked here, not in the writer, so that a bad request fails alone
+  // Checked before the transaction, so that a bad request fails alone
   // instead of failing the batch it would have joined.
   for (size_t i = 0; i < events.size(); ++i) {
     const ChannelEvent& e = events[i];
@@ -95,88 +99,53 @@ Result<std::vector<bool>> SqliteEventInbox::Append(const std::vector<ChannelEven
   if (ids) ids->assign(events.size(), 0);
   if (events.empty()) return std::vector<bool>();
 
-  Request request{&events, ToUnixMillis(received), ids, {}};
-  std::future<Result<std::vector<bool>>> done = request.done.get_future();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return FailedPrecondition("inbox: shutting down");
-    queue_.push_back(&request);
-    // Notified under the lock: once it is released the writer may answer
-    // the request and the destructor may finish, so no member (wake_
-    // included) is touched after this block.
-    wake_.notify_one();
-  }
-  return done.get();
-}
-
-void SqliteEventInbox::WriterLoop() {
-  for (;;) {
-    std::vector<Request*> batch;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing is left to write
-      batch.swap(queue_);
-    }
-    ++batches_started_;
-    CommitBatch(batch);
-  }
-}
-
-void SqliteEventInbox::CommitBatch(const std::vector<Request*>& batch) {
-  std::vector<std::vector<bool>> inserted(batch.size());
-  std::vector<std::vector<long long>> row_ids(batch.size());
-  Status s = db_.InUrgentTransaction([&](sqlite3* db) -> Status {
-    // OR IGNORE: a key already stored (or stored earlier in this batch)
-    // leaves the first row as it is and changes nothing, which is how a
-    // redelivery is recognised.
+  std::vector<bool> inserted;
+  std::vector<long long> row_ids;
+  const int64_t received_ms = ToUnixMillis(received);
+  // The database group-commits this with the other transactions queued at
+  // the moment (other requests' events, conversation turns), so one commit
+  // serves every webhook that arrived while the previous one was written.
+  Status s = db_.InTransaction([&](sqlite3* db) -> Status {
+    inserted.clear();
+    row_ids.clear();
+    // OR IGNORE: a key already stored (or stored earlier in this request,
+    // or in a transaction committed together with it) leaves the first row
+    // as it is and changes nothing, which is how a redelivery is recognised.
     Result<SqliteStatement> insert = SqliteStatement::Prepare(
         db,
         "INSERT OR IGNORE INTO inbox_events (channel, platform_id, user_id, recipient, kind, "
         "text, payload, raw_type, at_ms, received_ms) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert.ok()) return insert.status();
-    for (size_t r = 0; r < batch.size(); ++r) {
-      const std::vector<ChannelEvent>& events = *batch[r]->events;
-      inserted[r].clear();
-      row_ids[r].clear();
-      inserted[r].reserve(events.size());
-      for (const ChannelEvent& e : events) {
-        insert->Reset();
-        insert->BindText(1, e.channel);
-        insert->BindText(2, e.platform_id);
-        insert->BindText(3, e.user);
-        insert->BindText(4, e.recipient);
-        insert->BindText(5, ChannelEventKindName(e.kind));
-        insert->BindText(6, e.text);
-        insert->BindText(7, e.payload);
-        insert->BindText(8, e.raw_type);
-        insert->BindInt64(9, ToUnixMillis(e.at));
-        insert->BindInt64(10, batch[r]->received_ms);
-        Status run = insert->Run();
-        if (!run.ok()) return run;
-        const bool is_new = sqlite3_changes(db) == 1;
-        inserted[r].push_back(is_new);
-        row_ids[r].push_back(is_new ? sqlite3_last_insert_rowid(db) : 0);
-      }
+    for (const ChannelEvent& e : events) {
+      insert->Reset();
+      insert->BindText(1, e.channel);
+      insert->BindText(2, e.platform_id);
+      insert->BindText(3, e.user);
+      insert->BindText(4, e.recipient);
+      insert->BindText(5, ChannelEventKindName(e.kind));
+      insert->BindText(6, e.text);
+      insert->BindText(7, e.payload);
+      insert->BindText(8, e.raw_type);
+      insert->BindInt64(9, ToUnixMillis(e.at));
+      insert->BindInt64(10, received_ms);
+      Status run = insert->Run();
+      if (!run.ok()) return run;
+      const bool is_new = sqlite3_changes(db) == 1;
+      inserted.push_back(is_new);
+      row_ids.push_back(is_new ? sqlite3_last_insert_rowid(db) : 0);
     }
     return Status::Ok();
   });
-  if (s.ok()) ++batches_committed_;
-  // Answered only now: a caller's 200 must not go out before the commit.
-  for (size_t r = 0; r < batch.size(); ++r) {
-    if (s.ok()) {
-      if (batch[r]->ids) *batch[r]->ids = std::move(row_ids[r]);
-      batch[r]->done.set_value(std::move(inserted[r]));
-    } else {
-      batch[r]->done.set_value(Annotate(s, "inbox: append"));
-    }
-  }
+  // Answered only after the commit: a caller's 200 must not go out before.
+  if (!s.ok()) return Annotate(s, "inbox: append");
+  if (ids) *ids = std::move(row_ids);
+  return inserted;
 }
 
 Result<std::vector<ChannelEvent>> SqliteEventInbox::Pending(size_t limit, long long after_id) {
   std::vector<ChannelEvent> events;
-  Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+  Status s = db_.Read([&](sqlite3* db) -> Status {
     Result<SqliteStatement> stmt = SqliteStatement::Prepare(
         db,
         "SELECT id, channel, platform_id, user_id, recipient, kind, text, payload, raw_type, "
@@ -236,7 +205,7 @@ Status SqliteEventInbox::MarkDone(long long id, std::chrono::system_clock::time_
 Result<InboxStatus> SqliteEventInbox::StatusOf(long long id) {
   std::string status;
   bool found = false;
-  Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+  Status s = db_.Read([&](sqlite3* db) -> Status {
     Result<SqliteStatement> stmt =
         SqliteStatement::Prepare(db, "SELECT status FROM inbox_events WHERE id = ?1");
     if (!stmt.ok()) return Annotate(stmt.status(), "inbox: status");

@@ -3,9 +3,10 @@
 // worker threads. UNIQUE(channel, platform_id) makes a redelivered event a
 // no-op, so it never gets a second reply.
 //
-// Writes are group-committed: concurrent Append calls that arrive while a
-// transaction is being written are batched into the next one, so the cost
-// of a durable commit is shared by the requests waiting at that moment.
+// Writes are group-committed by the Database: concurrent Append calls (and
+// other transactions) that arrive while a transaction is being written are
+// batched into the next one, so the cost of a durable commit is shared by
+// the requests waiting at that moment.
 //
 // Durability (WAL, synchronous=NORMAL, see storage/database.cpp): once
 // Append returns OK its events survive a crash or kill -9 of the process.
@@ -75,8 +76,7 @@ class EventInbox {
   // and every call in the batch gets its error (Unavailable: the database
   // stayed locked; ResourceExhausted: disk full; Internal...) with nothing
   // of the batch stored.
-  // Never call it inside a UnitOfWork or Database transaction: it waits
-  // for the writer thread, which waits for the connection (a deadlock).
+  // Inside a UnitOfWork it joins that transaction (and commits with it).
   virtual Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
                                            std::chrono::system_clock::time_point received,
                                            std::vector<long long>* ids = nullptr) = 0;
@@ -104,9 +104,7 @@ class EventInbox {
   virtual Result<size_t> PurgeDoneBefore(std::chrono::system_clock::time_point cutoff) = 0;
 };
 
-// The SQLite inbox runs one writer thread for group commit; the inbox must
-// be destroyed before `db`. Destruction waits for the appends already
-// queued to commit; no Append may start once it has begun.
+// The SQLite inbox; `db` must outlive it.
 std::unique_ptr<EventInbox> NewSqliteEventInbox(Database& db);
 
 }  // namespace bhxh

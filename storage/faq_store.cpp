@@ -200,7 +200,7 @@ class SqliteFaqStore final : public FaqStore {
 
   Result<std::vector<FaqEntry>> LoadLive() override {
     std::vector<FaqEntry> entries;
-    Status s = db_.WithConnection([&](sqlite3* db) { return LoadLiveOn(db, &entries); });
+    Status s = db_.Read([&](sqlite3* db) { return LoadLiveOn(db, &entries); });
     if (!s.ok()) return s;
     return entries;
   }
@@ -298,7 +298,7 @@ class SqliteFaqStore final : public FaqStore {
 
   Result<std::vector<FaqRevision>> Revisions(size_t limit) override {
     std::vector<FaqRevision> revisions;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db,
           "SELECT number, at_ms, actor, summary, entry_count FROM faq_revisions "
@@ -325,7 +325,7 @@ class SqliteFaqStore final : public FaqStore {
   Result<std::vector<FaqEntry>> Snapshot(long long number) override {
     std::string text;
     bool found = false;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt =
           SqliteStatement::Prepare(db, "SELECT snapshot FROM faq_revisions WHERE number = ?1");
       if (!stmt.ok()) return Annotate(stmt.status(), "faq: snapshot");

@@ -204,7 +204,7 @@ class SqliteHandoverQueue final : public HandoverQueue {
 
   Result<std::vector<HandoverRequest>> Open() override {
     std::vector<HandoverRequest> open;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_HANDOVER_COLUMNS
               " FROM handover_requests WHERE status = 'open' ORDER BY requested_ms, id");
@@ -218,7 +218,7 @@ class SqliteHandoverQueue final : public HandoverQueue {
   Result<std::optional<HandoverRequest>> OpenFor(const std::string& channel,
                                                  const std::string& user) override {
     std::optional<HandoverRequest> found;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<std::optional<HandoverRequest>> open = OpenForOn(db, channel, user);
       if (!open.ok()) return open.status();
       found = std::move(*open);
@@ -231,7 +231,7 @@ class SqliteHandoverQueue final : public HandoverQueue {
   Result<std::optional<system_clock::time_point>> PausedUntil(
       const std::string& channel, const std::string& user, system_clock::time_point now) override {
     std::optional<system_clock::time_point> until;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       auto found = user_pauses::Until(db, channel, user, now);
       if (!found.ok()) return found.status();
       until = *found;

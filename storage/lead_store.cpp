@@ -137,7 +137,7 @@ class SqliteLeadStore final : public LeadStore {
 
   Result<std::optional<Lead>> Get(long long id) override {
     std::vector<Lead> leads;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt =
           SqliteStatement::Prepare(db, "SELECT " BHXH_LEAD_COLUMNS " FROM leads WHERE id = ?1");
       if (!stmt.ok()) return stmt.status();
@@ -151,7 +151,7 @@ class SqliteLeadStore final : public LeadStore {
 
   Result<std::vector<Lead>> ByCommune(const std::string& commune_code) override {
     std::vector<Lead> leads;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       // Ties on the instant go to the later insert (higher id).
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_LEAD_COLUMNS
@@ -166,7 +166,7 @@ class SqliteLeadStore final : public LeadStore {
 
   Result<std::vector<Lead>> ByUser(const std::string& channel, const std::string& user) override {
     std::vector<Lead> leads;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_LEAD_COLUMNS
               " FROM leads WHERE channel = ?1 AND user_id = ?2 ORDER BY id");

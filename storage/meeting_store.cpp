@@ -474,7 +474,7 @@ class SqliteMeetingStore final : public MeetingStore {
   Result<std::vector<Meeting>> Upcoming(const std::string& commune_code,
                                         system_clock::time_point from, size_t limit) override {
     std::vector<Meeting> meetings;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt =
           SqliteStatement::Prepare(db, "SELECT " BHXH_MEETING_COLUMNS
                                        " FROM meetings WHERE commune_code = ?1 AND starts_ms >= ?2 "
@@ -491,7 +491,7 @@ class SqliteMeetingStore final : public MeetingStore {
 
   Result<std::vector<Meeting>> AllInCommune(const std::string& commune_code) override {
     std::vector<Meeting> meetings;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_MEETING_COLUMNS
               " FROM meetings WHERE commune_code = ?1 ORDER BY starts_ms, id");
@@ -505,7 +505,7 @@ class SqliteMeetingStore final : public MeetingStore {
 
   Result<std::optional<Meeting>> Get(const std::string& meeting_id) override {
     std::vector<Meeting> meetings;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_MEETING_COLUMNS " FROM meetings WHERE id = ?1");
       if (!stmt.ok()) return stmt.status();
@@ -550,7 +550,7 @@ class SqliteMeetingStore final : public MeetingStore {
 
   Result<size_t> RsvpCount(const std::string& meeting_id) override {
     size_t count = 0;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt =
           SqliteStatement::Prepare(db, "SELECT count(*) FROM meeting_rsvps WHERE meeting_id = ?1");
       if (!stmt.ok()) return stmt.status();
@@ -567,7 +567,7 @@ class SqliteMeetingStore final : public MeetingStore {
   Result<bool> HasRsvp(const std::string& meeting_id, const std::string& channel,
                        const std::string& user) override {
     bool has = false;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db,
           "SELECT 1 FROM meeting_rsvps WHERE meeting_id = ?1 AND channel = ?2 AND user_id = ?3");
@@ -656,7 +656,7 @@ class SqliteMeetingStore final : public MeetingStore {
   Result<std::vector<std::string>> Subscriptions(const std::string& channel,
                                                  const std::string& user) override {
     std::vector<std::string> communes;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db,
           "SELECT commune_code FROM reminder_subscriptions WHERE channel = ?1 AND user_id = ?2 "
@@ -677,7 +677,7 @@ class SqliteMeetingStore final : public MeetingStore {
 
   Result<std::vector<ReminderJob>> DueJobs(system_clock::time_point now, size_t limit) override {
     std::vector<ReminderJob> jobs;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_JOB_COLUMNS
               " FROM reminder_jobs WHERE status = 'pending' AND due_ms <= ?1 "
@@ -725,7 +725,7 @@ class SqliteMeetingStore final : public MeetingStore {
   Result<std::vector<ReminderJob>> JobsOf(const std::string& channel,
                                           const std::string& user) override {
     std::vector<ReminderJob> jobs;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_JOB_COLUMNS
               " FROM reminder_jobs WHERE channel = ?1 AND user_id = ?2 ORDER BY id");

@@ -112,7 +112,7 @@ class SqliteOutbox final : public Outbox {
   Result<std::vector<OutboxMessage>> DueHeads(std::chrono::system_clock::time_point now,
                                               size_t limit) override {
     std::vector<OutboxMessage> heads;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_OUTBOX_COLUMNS
               " FROM outbox AS o WHERE o.status = 'pending' AND o.next_attempt_ms <= ?1 "
@@ -134,7 +134,7 @@ class SqliteOutbox final : public Outbox {
   Result<std::optional<OutboxMessage>> DueHeadOf(const std::string& channel, const std::string& user,
                                                  std::chrono::system_clock::time_point now) override {
     std::optional<OutboxMessage> found;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       // The (channel, user_id, status, id) index gives the head directly.
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_OUTBOX_COLUMNS
@@ -182,7 +182,7 @@ class SqliteOutbox final : public Outbox {
 
   Result<std::optional<OutboxMessage>> Get(long long id) override {
     std::optional<OutboxMessage> found;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db, "SELECT " BHXH_OUTBOX_COLUMNS " FROM outbox AS o WHERE o.id = ?1");
       if (!stmt.ok()) return Annotate(stmt.status(), "outbox: get");
@@ -198,7 +198,7 @@ class SqliteOutbox final : public Outbox {
 
   Result<std::optional<std::chrono::system_clock::time_point>> NextDue() override {
     std::optional<std::chrono::system_clock::time_point> next;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       // Over the heads only (see outbox.h); MIN is NULL when the count is 0.
       Result<SqliteStatement> stmt =
           SqliteStatement::Prepare(db,
@@ -216,7 +216,7 @@ class SqliteOutbox final : public Outbox {
 
   Result<size_t> CountByStatus(OutboxStatus status) override {
     size_t count = 0;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       Result<SqliteStatement> stmt =
           SqliteStatement::Prepare(db, "SELECT count(*) FROM outbox WHERE status = ?1");
       if (!stmt.ok()) return Annotate(stmt.status(), "outbox: count");

@@ -54,7 +54,7 @@ class SqliteQuestionLog final : public QuestionLog {
 
   Result<std::vector<QuestionRecord>> Recent(size_t limit, bool unanswered_only) override {
     std::vector<QuestionRecord> records;
-    Status s = db_.WithConnection([&](sqlite3* db) -> Status {
+    Status s = db_.Read([&](sqlite3* db) -> Status {
       // Ties on the instant go to the later insert (higher id).
       Result<SqliteStatement> stmt = SqliteStatement::Prepare(
           db,

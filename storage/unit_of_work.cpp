@@ -6,7 +6,7 @@ namespace bhxh {
 namespace {
 
 // The stores built on the same Database run their statements through its
-// InTransaction/WithConnection on the same thread, which join this
+// InTransaction/WithConnection/Read on the same thread, which join this
 // transaction (see Database::InTransaction).
 class SqliteUnitOfWork final : public UnitOfWork {
  public:

@@ -1,5 +1,7 @@
 #include "bot/channels/event_processor.h"
 
+#include <pthread.h>
+
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -88,6 +90,7 @@ void EventProcessor::WaitIdle() {
 }
 
 void EventProcessor::Worker() {
+  pthread_setname_np(pthread_self(), "event-worker");  // for top -H and perf
   // Acknowledging webhooks within the platforms' deadlines comes first;
   // replies may lag a little under a burst. Linux applies nice per thread.
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);

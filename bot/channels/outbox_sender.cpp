@@ -1,5 +1,7 @@
 #include "bot/channels/outbox_sender.h"
 
+#include <pthread.h>
+
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -166,6 +168,7 @@ void OutboxSender::Notify(const std::string& channel, const std::string& user) {
 }
 
 void OutboxSender::Loop() {
+  pthread_setname_np(pthread_self(), "outbox-loop");  // for top -H and perf
   // Two ways rows are found: a notified user's head (an index lookup), and
   // a scan of every due head, which is O(pending rows) and so runs only
   // when asked (start, Wake) or once a second for retries that came due.
@@ -218,6 +221,7 @@ void OutboxSender::Loop() {
 }
 
 void OutboxSender::Worker() {
+  pthread_setname_np(pthread_self(), "outbox-sender");  // for top -H and perf
   // Below the webhook threads, like the event processor (see there).
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   std::unique_lock<std::mutex> lock(mu_);

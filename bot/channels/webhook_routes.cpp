@@ -29,13 +29,21 @@ bool SecretEquals(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// The acknowledgement the platforms expect (any 200 would do).
+RawHttpResponse Ok(std::string note = "") {
+  RawHttpResponse r;
+  r.body = R"({"ok":true})";
+  r.log_note = std::move(note);
+  return r;
+}
+
 // Commits the events, then hands the new ones to the processor.
 RawHttpResponse Accept(const Result<WebhookParse>& parsed, EventInbox& inbox,
-                       EventProcessor& processor, const Clock& clock, const json& ok_body) {
+                       EventProcessor& processor, const Clock& clock) {
   if (!parsed.ok()) return Json(400, {{"error", parsed.status().message()}}, "malformed body");
   std::string note;
   for (const auto& type : parsed->ignored) note += (note.empty() ? "ignored: " : ",") + type;
-  if (parsed->events.empty()) return Json(200, ok_body, note);
+  if (parsed->events.empty()) return Ok(std::move(note));
   std::vector<long long> ids;
   auto inserted = inbox.Append(parsed->events, clock.Now(), &ids);
   if (!inserted.ok()) {
@@ -48,7 +56,7 @@ RawHttpResponse Accept(const Result<WebhookParse>& parsed, EventInbox& inbox,
     e.id = ids[i];
     processor.Submit(e);
   }
-  return Json(200, ok_body, note);
+  return Ok(std::move(note));
 }
 
 }  // namespace
@@ -78,8 +86,7 @@ void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config, Event
             !VerifyMessengerSignature(req.body, sig256, sig1, config.app_secret)) {
           return Json(401, {{"error", "invalid signature"}}, "bad signature");
         }
-        return Accept(ParseMessengerWebhook(req.body, config.app_id), inbox, processor, clock,
-                      {{"ok", true}});
+        return Accept(ParseMessengerWebhook(req.body, config.app_id), inbox, processor, clock);
       });
 }
 
@@ -87,17 +94,16 @@ void AddZaloRoutes(HttpServer& server, const ZaloConfig& config, EventInbox& inb
                    EventProcessor& processor, const Clock& clock) {
   server.AddRoute("/webhook/zalo", {"GET", "POST"}, kWebhookMaxBodyBytes,
                   [config, &inbox, &processor, &clock](const RawHttpRequest& req) {
-                    if (req.method == "GET") return Json(200, {{"ok", true}});
+                    if (req.method == "GET") return Ok();
                     const std::string sig = Header(req, "x-zevent-signature");
                     // Zalo may probe a newly saved URL with an unsigned "{}": it
                     // carries no event, so it is answered and nothing is stored.
-                    if (sig.empty() && req.body == "{}") return Json(200, {{"ok", true}}, "probe");
+                    if (sig.empty() && req.body == "{}") return Ok("probe");
                     if (sig.empty() ||
                         !VerifyZaloSignature(req.body, sig, config.app_id, config.oa_secret_key)) {
                       return Json(401, {{"error", "invalid signature"}}, "bad signature");
                     }
-                    return Accept(ParseZaloWebhook(req.body), inbox, processor, clock,
-                                  {{"ok", true}});
+                    return Accept(ParseZaloWebhook(req.body), inbox, processor, clock);
                   });
 }
 

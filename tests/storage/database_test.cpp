@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -352,6 +355,106 @@ TEST_CASE("Transactions from several threads are serialised on the one connectio
     return Status::Ok();
   }));
   CHECK(final_count == std::to_string(kThreads * kRounds));
+}
+
+// Polls `condition` (thread-safe counters) for up to 10 s.
+bool WaitFor(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Work for the writer thread: no Catch2 macros (its assertions are not
+// thread-safe, and the test thread may be asserting meanwhile).
+std::function<Status(sqlite3*)> InsertUser(const std::string& user, Status outcome = Status::Ok()) {
+  return [user, outcome](sqlite3* c) {
+    const std::string sql = "INSERT INTO conversations VALUES ('web', '" + user + "', 's', 1)";
+    if (sqlite3_exec(c, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Internal(sqlite3_errmsg(c));
+    }
+    return outcome;
+  };
+}
+
+TEST_CASE("Transactions queued together commit in one batch, and a failing one is undone alone") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  std::vector<std::future<Status>> results;
+  // Holding the connection keeps the writer from starting the batch while
+  // the three transactions queue.
+  RequireOk(db->WithConnection([&](sqlite3*) {
+    results.push_back(std::async(std::launch::async, [&] { return db->InTransaction(InsertUser("a")); }));
+    REQUIRE(WaitFor([&] { return db->batches_started() == 1; }));
+    results.push_back(std::async(std::launch::async, [&] {
+      return db->InTransaction(InsertUser("b", Unavailable("b failed")));
+    }));
+    REQUIRE(WaitFor([&] { return db->transactions_queued() == 1; }));
+    results.push_back(std::async(std::launch::async, [&] { return db->InTransaction(InsertUser("c")); }));
+    REQUIRE(WaitFor([&] { return db->transactions_queued() == 2; }));
+    return Status::Ok();
+  }));
+  CHECK(results[0].get().ok());
+  CHECK(results[1].get().message() == "b failed");
+  CHECK(results[2].get().ok());
+  CHECK(db->batches_started() == 2);
+  CHECK(db->batches_committed() == 2);
+  CHECK(RawConnection(db->path()).QueryText(
+            "SELECT group_concat(user_id) FROM (SELECT user_id FROM conversations ORDER BY 1)") ==
+        "a,c");
+}
+
+TEST_CASE("Read sees committed data in a snapshot, refuses to write, and sees its own transaction") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  RequireOk(db->InTransaction(InsertUser("a")));
+  std::string seen;
+  RequireOk(db->Read([&](sqlite3* c) {
+    seen = RawConnection::QueryTextOn(c, "SELECT count(*) FROM conversations");
+    return Status::Ok();
+  }));
+  CHECK(seen == "1");
+
+  Status write = db->Read([&](sqlite3* c) -> Status {
+    return sqlite3_exec(c, "DELETE FROM conversations", nullptr, nullptr, nullptr) == SQLITE_OK
+               ? Status::Ok()
+               : Internal(sqlite3_errmsg(c));
+  });
+  CHECK(write.message() == "attempt to write a readonly database");
+  CHECK(CountRows(*db, "conversations") == 1);
+
+  // Inside a transaction a read sees the transaction's own, uncommitted rows.
+  RequireOk(db->InTransaction([&](sqlite3* c) {
+    RequireOk(InsertUser("b")(c));
+    return db->Read([&](sqlite3* r) {
+      seen = RawConnection::QueryTextOn(r, "SELECT count(*) FROM conversations");
+      return Status::Ok();
+    });
+  }));
+  CHECK(seen == "2");
+}
+
+TEST_CASE("Closing the database first commits the transactions already queued") {
+  ScratchDir dir;
+  const std::string path = dir.File("bhxh-bot.db");
+  auto db = OpenOrFail(path);
+  Database* raw = db.get();
+  std::vector<std::future<Status>> results;
+  std::thread closer;
+  RequireOk(raw->WithConnection([&](sqlite3*) {
+    results.push_back(std::async(std::launch::async, [&] { return raw->InTransaction(InsertUser("a")); }));
+    REQUIRE(WaitFor([&] { return raw->batches_started() == 1; }));
+    results.push_back(std::async(std::launch::async, [&] { return raw->InTransaction(InsertUser("b")); }));
+    REQUIRE(WaitFor([&] { return raw->transactions_queued() == 1; }));
+    // The destructor waits for the writer, which waits for this connection.
+    closer = std::thread([&] { db.reset(); });
+    return Status::Ok();
+  }));
+  closer.join();
+  for (auto& r : results) CHECK(r.get().ok());
+  CHECK(RawConnection(path).QueryText("SELECT count(*) FROM conversations") == "2");
 }
 
 }  // namespace
