@@ -357,16 +357,6 @@ TEST_CASE("Transactions from several threads are serialised on the one connectio
   CHECK(final_count == std::to_string(kThreads * kRounds));
 }
 
-// Polls `condition` (thread-safe counters) for up to 10 s.
-bool WaitFor(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
-
 // Work for the writer thread: no Catch2 macros (its assertions are not
 // thread-safe, and the test thread may be asserting meanwhile).
 std::function<Status(sqlite3*)> InsertUser(const std::string& user, Status outcome = Status::Ok()) {

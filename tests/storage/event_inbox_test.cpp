@@ -77,16 +77,6 @@ long long CountEvents(Database& db) {
   return std::stoll(Query(db, "SELECT count(*) FROM inbox_events"));
 }
 
-// Polls `condition` (thread-safe counters) for up to 10 s.
-bool WaitFor(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(1));
-  }
-  return true;
-}
-
 std::future<Result<std::vector<bool>>> AppendAsync(EventInbox& inbox,
                                                    std::vector<ChannelEvent> events) {
   return std::async(std::launch::async,

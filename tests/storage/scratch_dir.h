@@ -1,5 +1,5 @@
 // Test support for the storage tests: a fresh temporary directory per test,
-// removed afterwards, and direct access to a database file with the SQLite
+// removed afterwards, polling for a condition, and direct access to a database file with the SQLite
 // C API (to inspect or prepare a file behind the Database's back).
 #ifndef BHXH_TESTS_STORAGE_SCRATCH_DIR_H_
 #define BHXH_TESTS_STORAGE_SCRATCH_DIR_H_
@@ -8,15 +8,29 @@
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "storage/database.h"
 
 namespace bhxh {
+
+// Polls `condition` (thread-safe counters, such as the database writer's)
+// every millisecond for up to 10 s; returns whether it became true.
+inline bool WaitFor(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
 
 // mkdtemp under /tmp; removed with everything in it on destruction.
 class ScratchDir {
