@@ -1,12 +1,15 @@
 #include "bot/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 #include <nlohmann/json.hpp>
+#include <pplx/threadpool.h>
 #include <sys/stat.h>
 
 #include "base/civil_date.h"
@@ -392,6 +395,17 @@ int Serve(const Common& common, const std::string& host, int port, const std::st
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  // Before anything uses cpprestsdk: its pool is sized once per process.
+  const int http_threads =
+      config.http_threads > 0
+          ? config.http_threads
+          : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  try {
+    crossplat::threadpool::initialize_with_threads(static_cast<size_t>(http_threads));
+  } catch (const std::exception& e) {
+    err << "warning: HTTP thread pool keeps its size: " << e.what() << "\n";
+  }
 
   Service svc;
   if (!StartService(config, &svc, err)) return kExitError;

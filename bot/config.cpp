@@ -61,7 +61,7 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
   Config c = *config;
   Status s = CheckKeys(path, root, "",
                        {"host", "port", "data_dir", "content_dir", "web_dir", "retention_days",
-                        "matching", "web_chat", "messenger", "zalo", "sending"});
+                        "http_threads", "matching", "web_chat", "messenger", "zalo", "sending"});
   if (!s.ok()) return s;
   if (!(s = ReadString(path, root, "host", &c.host)).ok()) return s;
   if (!(s = ReadString(path, root, "data_dir", &c.data_dir)).ok()) return s;
@@ -73,6 +73,9 @@ Status ApplyConfigFile(const std::string& path, Config* config) {
   double retention = c.retention_days;
   if (!(s = ReadNumber(path, root, "", "retention_days", 1, 3650, &retention)).ok()) return s;
   c.retention_days = static_cast<int>(retention);
+  double http_threads = c.http_threads;
+  if (!(s = ReadNumber(path, root, "", "http_threads", 0, 256, &http_threads)).ok()) return s;
+  c.http_threads = static_cast<int>(http_threads);
   if (root.contains("matching")) {
     const json& m = root.at("matching");
     if (!m.is_object()) return FieldError(path, "matching", "must be an object");

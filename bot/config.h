@@ -45,6 +45,11 @@ struct Config {
   std::string content_dir;  // "" = resolve (./content, else the source tree)
   std::string web_dir;      // "" = resolve (./web, else the source tree)
   int retention_days = 90;  // citizens' question texts older than this are deleted
+  // Threads of cpprestsdk's pool, which runs every HTTP connection (the
+  // server's and the platform clients'); 0: two per core, at least 4. The
+  // webhooks never block one of them (they answer from the commit), so more
+  // threads than cores only add wake-ups.
+  int http_threads = 0;
   MatchThresholds matching;
   HttpServerOptions web_chat;  // host/port/web_dir are filled from the fields above
   MessengerConfig messenger;

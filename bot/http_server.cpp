@@ -257,13 +257,31 @@ struct HttpServer::Impl {
   struct Route {
     std::vector<std::string> methods;
     size_t max_body_bytes = 0;
-    RawRouteHandler handler;
+    RawRouteHandler handler;         // either this one,
+    DeferredRouteHandler deferred;   // or this one
   };
   std::map<std::string, Route> routes;  // registered before Start, read-only after
   void HandleRoute(http::http_request request, const Route& route, std::shared_ptr<RequestLog> log);
 
   std::string id_prefix;
   std::atomic<unsigned long long> request_counter{0};
+
+  // Answers of deferred routes, written by one pool task at a time: a
+  // database writer that finishes a batch hands over its answers with one
+  // wake-up instead of one per request (each reply() schedules cpprestsdk's
+  // send continuation, which would otherwise pre-empt the writer again and
+  // again on a small machine).
+  class DeferredReply;
+  struct QueuedReply {
+    http::http_request request;
+    std::shared_ptr<RequestLog> log;
+    RawHttpResponse response;
+  };
+  void QueueReply(QueuedReply reply);
+  void DrainReplies();
+  std::mutex reply_mu;
+  std::vector<QueuedReply> queued_replies;  // guarded by reply_mu
+  bool drain_scheduled = false;      // guarded by reply_mu
 
   std::mutex flight_mu;
   std::condition_variable flight_cv;
@@ -272,6 +290,81 @@ struct HttpServer::Impl {
   std::mutex listener_mu;  // guards listener across Start/Stop
   std::unique_ptr<http_listener> listener;
 };
+
+// The shared state of a Responder: answers once, and with a 500 when the
+// last Responder goes away unanswered.
+class HttpServer::Impl::DeferredReply final : public Responder::Pending {
+ public:
+  DeferredReply(Impl& impl, http::http_request request, std::shared_ptr<RequestLog> log)
+      : impl_(impl), request_(std::move(request)), log_(std::move(log)) {}
+  ~DeferredReply() override { Fail("the deferred route dropped its request unanswered"); }
+
+  void Answer(RawHttpResponse response) override {
+    if (answered_.exchange(true)) return;
+    if (!response.log_note.empty()) log_->note = std::move(response.log_note);
+    impl_.QueueReply({request_, log_, std::move(response)});
+  }
+  // Answers 500, recording `error` in the request log, unless answered.
+  void Fail(std::string error) noexcept {
+    if (answered_.exchange(true)) return;
+    try {
+      log_->error = std::move(error);
+      RawHttpResponse internal;
+      internal.status = http::status_codes::InternalError;
+      internal.body = Dump(json{{"error", kErrInternal}, {"request_id", log_->id}});
+      impl_.QueueReply({request_, log_, std::move(internal)});
+    } catch (...) {
+      // Out of memory: the client's timeout is all that is left.
+    }
+  }
+
+ private:
+  Impl& impl_;
+  http::http_request request_;
+  std::shared_ptr<RequestLog> log_;
+  std::atomic<bool> answered_{false};
+};
+
+void HttpServer::Impl::QueueReply(QueuedReply reply) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(reply_mu);
+    queued_replies.push_back(std::move(reply));
+    schedule = !drain_scheduled;
+    drain_scheduled = true;
+  }
+  if (!schedule) return;
+  // The drain counts as a request in flight, so Stop() waits for it too.
+  BeginRequest();
+  try {
+    pplx::create_task([this] {
+      DrainReplies();
+      EndRequest();
+    });
+  } catch (...) {
+    // The pool refused the task: write the answers on this thread.
+    DrainReplies();
+    EndRequest();
+  }
+}
+
+void HttpServer::Impl::DrainReplies() {
+  for (;;) {
+    std::vector<QueuedReply> batch;
+    {
+      std::lock_guard<std::mutex> lock(reply_mu);
+      if (queued_replies.empty()) {
+        drain_scheduled = false;
+        return;
+      }
+      batch.swap(queued_replies);
+    }
+    for (QueuedReply& r : batch) {
+      Send(r.request, r.log, static_cast<http::status_code>(r.response.status),
+           std::move(r.response.body), r.response.content_type, false, {});
+    }
+  }
+}
 
 void HttpServer::Impl::Send(const http::http_request& request,
                             const std::shared_ptr<RequestLog>& log, http::status_code status,
@@ -446,6 +539,17 @@ void HttpServer::Impl::HandleRoute(http::http_request request, const Route& rout
         return;
       }
     }
+    if (route.deferred) {
+      auto pending = std::make_shared<DeferredReply>(*this, request, log);
+      try {
+        route.deferred(raw, Responder(pending));
+      } catch (const std::exception& e) {
+        pending->Fail(std::string("exception: ") + e.what());
+      } catch (...) {
+        pending->Fail("unknown exception");
+      }
+      return;
+    }
     RawHttpResponse out = route.handler(raw);
     if (!out.log_note.empty()) log->note = std::move(out.log_note);
     Send(request, log, static_cast<http::status_code>(out.status), std::move(out.body),
@@ -594,7 +698,16 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::AddRoute(const std::string& path, std::vector<std::string> methods,
                           size_t max_body_bytes, RawRouteHandler handler) {
-  impl_->routes[path] = Impl::Route{std::move(methods), max_body_bytes, std::move(handler)};
+  impl_->routes[path] = Impl::Route{std::move(methods), max_body_bytes, std::move(handler), {}};
+}
+
+void HttpServer::AddDeferredRoute(const std::string& path, std::vector<std::string> methods,
+                                  size_t max_body_bytes, DeferredRouteHandler handler) {
+  impl_->routes[path] = Impl::Route{std::move(methods), max_body_bytes, {}, std::move(handler)};
+}
+
+void Responder::operator()(RawHttpResponse response) const {
+  if (pending_) pending_->Answer(std::move(response));
 }
 
 Status HttpServer::Start() {

@@ -65,6 +65,31 @@ struct RawHttpResponse {
 // An exception becomes a 500.
 using RawRouteHandler = std::function<RawHttpResponse(const RawHttpRequest&)>;
 
+// Answers one request of a deferred route, from any thread, at most once
+// (later calls are ignored). Copies share the request; when the last copy
+// goes away unanswered (a lost callback), the request gets a 500, so a
+// client never waits for its timeout. Cheap to call: the answer is handed to
+// a server thread, never written on the caller's.
+class Responder {
+ public:
+  // The request being answered; the server implements it.
+  class Pending {
+   public:
+    virtual ~Pending() = default;
+    virtual void Answer(RawHttpResponse response) = 0;
+  };
+  explicit Responder(std::shared_ptr<Pending> pending) : pending_(std::move(pending)) {}
+  void operator()(RawHttpResponse response) const;
+
+ private:
+  std::shared_ptr<Pending> pending_;
+};
+
+// A handler that need not answer before it returns: it calls `respond`
+// once, now or later (e.g. when its event is committed), so no server
+// thread waits meanwhile. An exception before it responded becomes a 500.
+using DeferredRouteHandler = std::function<void(const RawHttpRequest&, Responder respond)>;
+
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, DialogEngine& engine,
@@ -76,6 +101,11 @@ class HttpServer {
   // exact paths win.
   void AddRoute(const std::string& path, std::vector<std::string> methods, size_t max_body_bytes,
                 RawRouteHandler handler);
+  // The same for a handler that answers through a Responder. Stop() waits
+  // for every such request to be answered, so what holds a Responder (a
+  // queued database transaction) must answer it, or drop it, by then.
+  void AddDeferredRoute(const std::string& path, std::vector<std::string> methods,
+                        size_t max_body_bytes, DeferredRouteHandler handler);
 
   // Binds and starts listening. Unavailable when the port cannot be bound.
   Status Start();

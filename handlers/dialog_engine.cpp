@@ -499,6 +499,16 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitH
   if (!replies.empty()) {
     for (const auto& c : replies.back().choices) state.last_choices.push_back(c.payload);
   }
+  // Everything that takes more than SQL is done before the transaction.
+  std::function<Status()> in_commit;
+  if (hook) {
+    try {
+      in_commit = hook(replies);
+    } catch (const std::exception& e) {
+      return Internal(std::string("preparing the turn's commit: ") + e.what());
+    }
+  }
+  const std::string serialized_state = state.Serialize();
   auto save = [&]() -> Status {
     for (const auto& effect : turn.effects) {
       if (Status s = effect(); !s.ok()) return s;
@@ -510,10 +520,10 @@ Result<std::vector<Reply>> DialogEngine::Handle(const Inbound& in, const CommitH
         if (Status s = stores_.questions->Record(*router.question); !s.ok()) return s;
       }
       if (stores_.conversations) {
-        if (Status s = stores_.conversations->Save(key, state.Serialize(), now); !s.ok()) return s;
+        if (Status s = stores_.conversations->Save(key, serialized_state, now); !s.ok()) return s;
       }
     }
-    return hook ? hook(replies) : Status::Ok();
+    return in_commit ? in_commit() : Status::Ok();
   };
   if (Status s = stores_.unit ? stores_.unit->Run(save) : save(); !s.ok()) return s;
   return replies;

@@ -55,10 +55,14 @@ class DialogEngine {
   DialogEngine(const LiveContent& content, ConversationStore* conversations,
                QuestionLog* question_log, const Clock& clock, UnitOfWork* unit = nullptr);
 
-  // Runs inside the transaction that saves the turn, after the state and
-  // the question log: the channels write the replies to the outbox and mark
-  // the inbound event done here, so all of it commits together or not at all.
-  using CommitHook = std::function<Status(const std::vector<Reply>& replies)>;
+  // Called with the turn's replies before the transaction that saves the
+  // turn, for the slow part of a channel's work (rendering the replies for
+  // its platform), so the transaction holds the database's writer no longer
+  // than its SQL takes. Returns the work that runs inside that transaction,
+  // after the state and the question log: the channels write the rendered
+  // replies to the outbox and mark the inbound event done there, so all of
+  // it commits together or not at all.
+  using CommitHook = std::function<std::function<Status()>(const std::vector<Reply>& replies)>;
 
   // Handles one inbound message. Returns the replies to send, or an error
   // status when storage (or the hook) failed: then nothing of the turn was

@@ -423,10 +423,11 @@ class Database::WritingLock {
   std::unique_lock<std::recursive_mutex> lock_;
 };
 
-// One InTransaction call waiting for its batch; lives on the caller's stack.
+// One transaction waiting for its batch, with what to call once it is
+// committed or rolled back.
 struct Database::QueuedWork {
-  const std::function<Status(sqlite3*)>* work;
-  std::promise<Status> done;
+  std::function<Status(sqlite3*)> work;
+  std::function<void(Status)> done;
 };
 
 namespace {
@@ -495,23 +496,36 @@ void Database::StartWriter() {
 
 Status Database::InTransaction(const std::function<Status(sqlite3*)>& work) {
   if (HoldsWritingConnection()) return InlineTransaction(work);
-  QueuedWork queued{&work, {}};
-  std::future<Status> done = queued.done.get_future();
+  // The caller waits here, so the work and the promise can stay on its stack.
+  std::promise<Status> committed;
+  std::future<Status> result = committed.get_future();
+  InTransactionAsync([&work](sqlite3* db) { return work(db); },
+                     [&committed](Status s) { committed.set_value(std::move(s)); });
+  return result.get();
+}
+
+void Database::InTransactionAsync(std::function<Status(sqlite3*)> work,
+                                  std::function<void(Status)> done) {
+  if (HoldsWritingConnection()) {
+    Status s = InlineTransaction(work);
+    done(std::move(s));
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    if (stopping_ || !writer_.joinable()) {
-      return FailedPrecondition(Describe(path_) + ": closing, no new transaction");
+    if (!stopping_ && writer_.joinable()) {
+      queue_.push_back(QueuedWork{std::move(work), std::move(done)});
+      queue_cv_.notify_one();
+      return;
     }
-    queue_.push_back(&queued);
-    queue_cv_.notify_one();
   }
-  return done.get();
+  done(FailedPrecondition(Describe(path_) + ": closing, no new transaction"));
 }
 
 void Database::WriterLoop() {
   pthread_setname_np(pthread_self(), "db-writer");  // for top -H and perf
   for (;;) {
-    std::vector<QueuedWork*> batch;
+    std::vector<QueuedWork> batch;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -523,7 +537,7 @@ void Database::WriterLoop() {
   }
 }
 
-void Database::CommitBatch(const std::vector<QueuedWork*>& batch) {
+void Database::CommitBatch(std::vector<QueuedWork>& batch) {
   std::vector<Status> results(batch.size());
   Status failure;
   {
@@ -532,7 +546,7 @@ void Database::CommitBatch(const std::vector<QueuedWork*>& batch) {
     for (size_t i = 0; failure.ok() && i < batch.size(); ++i) {
       failure = Exec(db_, "SAVEPOINT bhxh_work", "begin work");
       if (!failure.ok()) break;
-      results[i] = RunGuarded(*batch[i]->work, db_, "transaction");
+      results[i] = RunGuarded(batch[i].work, db_, "transaction");
       if (sqlite3_get_autocommit(db_) != 0) {
         // The error ended the whole transaction (SQLITE_FULL, IOERR...):
         // the batch's earlier work is gone with it.
@@ -550,7 +564,13 @@ void Database::CommitBatch(const std::vector<QueuedWork*>& batch) {
   if (failure.ok()) ++batches_committed_;
   // Answered only now: no caller may act on work that is not committed.
   for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->done.set_value(failure.ok() ? std::move(results[i]) : failure);
+    batch[i].work = nullptr;  // what it captured goes before its caller hears back
+    try {
+      batch[i].done(failure.ok() ? std::move(results[i]) : failure);
+    } catch (...) {
+      // The contract says `done` does not throw; one that does must not
+      // stop the writer or keep the rest of the batch from hearing back.
+    }
   }
 }
 

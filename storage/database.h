@@ -58,6 +58,15 @@ class Database {
   // inner work fails only it is undone, and the outer work decides about
   // the rest. Thread-safe, as is every method of Database.
   Status InTransaction(const std::function<Status(sqlite3*)>& work);
+  // InTransaction without waiting: queues `work` and returns at once;
+  // `done` gets what InTransaction would have returned, once the batch is
+  // committed or rolled back. `done` runs on the writer thread (on the
+  // calling thread when the call joins an enclosing transaction, or when the
+  // database is closing and refuses it with FailedPrecondition), so it must
+  // be quick, must not throw and must not wait for anything, least of all
+  // this database's writer: it only hands the result on. The writer drops
+  // `work` (and what it captured) before calling `done`.
+  void InTransactionAsync(std::function<Status(sqlite3*)> work, std::function<void(Status)> done);
   // Runs `work` with the writing connection locked, without a transaction
   // of its own (inside the caller's when there is one): each statement
   // that writes commits by itself, so group writes with InTransaction.
@@ -88,7 +97,7 @@ class Database {
   Database(sqlite3* db, std::string path);
   void StartWriter();
   void WriterLoop();
-  void CommitBatch(const std::vector<QueuedWork*>& batch);
+  void CommitBatch(std::vector<QueuedWork>& batch);
   // The transaction of a caller that holds the writing connection already.
   Status InlineTransaction(const std::function<Status(sqlite3*)>& work);
   bool HoldsWritingConnection() const;
@@ -104,7 +113,7 @@ class Database {
 
   mutable std::mutex queue_mu_;
   std::condition_variable queue_cv_;   // work queued, or stopping_
-  std::vector<QueuedWork*> queue_;     // guarded by queue_mu_
+  std::vector<QueuedWork> queue_;      // guarded by queue_mu_
   bool stopping_ = false;              // guarded by queue_mu_
   std::atomic<size_t> batches_started_{0};
   std::atomic<size_t> batches_committed_{0};

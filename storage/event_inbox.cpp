@@ -1,6 +1,7 @@
 #include "storage/event_inbox.h"
 
 #include <cstdint>
+#include <future>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -72,6 +73,8 @@ class SqliteEventInbox final : public EventInbox {
   Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
                                    std::chrono::system_clock::time_point received,
                                    std::vector<long long>* ids) override;
+  void AppendAsync(std::shared_ptr<const std::vector<ChannelEvent>> events,
+                   std::chrono::system_clock::time_point received, AppendDone done) override;
   Result<std::vector<ChannelEvent>> Pending(size_t limit, long long after_id) override;
   Status MarkDone(long long id, std::chrono::system_clock::time_point at) override;
   Result<InboxStatus> StatusOf(long long id) override;
@@ -79,14 +82,17 @@ class SqliteEventInbox final : public EventInbox {
   Result<size_t> PurgeDoneBefore(std::chrono::system_clock::time_point cutoff) override;
 
  private:
+  // Both Appends: validates, queues the insert, calls `done` after the
+  // commit. `events` must stay valid until `done` has been called.
+  void AppendTo(const std::vector<ChannelEvent>& events,
+                std::chrono::system_clock::time_point received, AppendDone done);
+
   Database& db_;
 };
 
-Result<std::vector<bool>> SqliteEventInbox::Append(const std::vector<ChannelEvent>& events,
-                                                   std::chrono::system_clock::time_point received,
-                                                   std::vector<long long>* ids) {
-  // Checked before the transaction, so that a bad request fails alone
-  // instead of failing the batch it would have joined.
+namespace {
+
+Status ValidateForAppend(const std::vector<ChannelEvent>& events) {
   for (size_t i = 0; i < events.size(); ++i) {
     const ChannelEvent& e = events[i];
     const std::string which = "inbox: event " + std::to_string(i) + " of the request";
@@ -96,51 +102,98 @@ Result<std::vector<bool>> SqliteEventInbox::Append(const std::vector<ChannelEven
       return InvalidArgument(which + " has an unknown kind");
     }
   }
-  if (ids) ids->assign(events.size(), 0);
-  if (events.empty()) return std::vector<bool>();
+  return Status::Ok();
+}
 
-  std::vector<bool> inserted;
-  std::vector<long long> row_ids;
+}  // namespace
+
+Result<std::vector<bool>> SqliteEventInbox::Append(const std::vector<ChannelEvent>& events,
+                                                   std::chrono::system_clock::time_point received,
+                                                   std::vector<long long>* ids) {
+  // The caller waits, so the events need not be copied into the work.
+  std::promise<Result<std::vector<bool>>> committed;
+  auto result = committed.get_future();
+  AppendTo(events, received, [&](Result<std::vector<bool>> inserted, std::vector<long long> row_ids) {
+    if (ids) *ids = std::move(row_ids);
+    committed.set_value(std::move(inserted));
+  });
+  return result.get();
+}
+
+void SqliteEventInbox::AppendAsync(std::shared_ptr<const std::vector<ChannelEvent>> events,
+                                   std::chrono::system_clock::time_point received,
+                                   AppendDone done) {
+  const std::vector<ChannelEvent>& list = *events;
+  AppendTo(list, received, [events = std::move(events), done = std::move(done)](
+                               Result<std::vector<bool>> inserted, std::vector<long long> ids) {
+    done(std::move(inserted), std::move(ids));
+  });
+}
+
+// `events` must stay valid until `done` is called.
+void SqliteEventInbox::AppendTo(const std::vector<ChannelEvent>& events,
+                                std::chrono::system_clock::time_point received, AppendDone done) {
+  // Checked before the transaction, so that a bad request fails alone
+  // instead of failing the batch it would have joined.
+  if (Status valid = ValidateForAppend(events); !valid.ok()) {
+    done(valid, {});
+    return;
+  }
+  if (events.empty()) {
+    done(std::vector<bool>(), {});
+    return;
+  }
+  struct Outcome {
+    std::vector<bool> inserted;
+    std::vector<long long> row_ids;
+  };
+  auto outcome = std::make_shared<Outcome>();
   const int64_t received_ms = ToUnixMillis(received);
   // The database group-commits this with the other transactions queued at
   // the moment (other requests' events, conversation turns), so one commit
   // serves every webhook that arrived while the previous one was written.
-  Status s = db_.InTransaction([&](sqlite3* db) -> Status {
-    inserted.clear();
-    row_ids.clear();
-    // OR IGNORE: a key already stored (or stored earlier in this request,
-    // or in a transaction committed together with it) leaves the first row
-    // as it is and changes nothing, which is how a redelivery is recognised.
-    Result<SqliteStatement> insert = SqliteStatement::Prepare(
-        db,
-        "INSERT OR IGNORE INTO inbox_events (channel, platform_id, user_id, recipient, kind, "
-        "text, payload, raw_type, at_ms, received_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    if (!insert.ok()) return insert.status();
-    for (const ChannelEvent& e : events) {
-      insert->Reset();
-      insert->BindText(1, e.channel);
-      insert->BindText(2, e.platform_id);
-      insert->BindText(3, e.user);
-      insert->BindText(4, e.recipient);
-      insert->BindText(5, ChannelEventKindName(e.kind));
-      insert->BindText(6, e.text);
-      insert->BindText(7, e.payload);
-      insert->BindText(8, e.raw_type);
-      insert->BindInt64(9, ToUnixMillis(e.at));
-      insert->BindInt64(10, received_ms);
-      Status run = insert->Run();
-      if (!run.ok()) return run;
-      const bool is_new = sqlite3_changes(db) == 1;
-      inserted.push_back(is_new);
-      row_ids.push_back(is_new ? sqlite3_last_insert_rowid(db) : 0);
-    }
-    return Status::Ok();
-  });
-  // Answered only after the commit: a caller's 200 must not go out before.
-  if (!s.ok()) return Annotate(s, "inbox: append");
-  if (ids) *ids = std::move(row_ids);
-  return inserted;
+  db_.InTransactionAsync(
+      [&events, outcome, received_ms](sqlite3* db) -> Status {
+        outcome->inserted.clear();
+        outcome->row_ids.clear();
+        // OR IGNORE: a key already stored (or stored earlier in this
+        // request, or in a transaction committed together with it) leaves
+        // the first row as it is and changes nothing, which is how a
+        // redelivery is recognised.
+        Result<SqliteStatement> insert = SqliteStatement::Prepare(
+            db,
+            "INSERT OR IGNORE INTO inbox_events (channel, platform_id, user_id, recipient, kind, "
+            "text, payload, raw_type, at_ms, received_ms) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        if (!insert.ok()) return insert.status();
+        for (const ChannelEvent& e : events) {
+          insert->Reset();
+          insert->BindText(1, e.channel);
+          insert->BindText(2, e.platform_id);
+          insert->BindText(3, e.user);
+          insert->BindText(4, e.recipient);
+          insert->BindText(5, ChannelEventKindName(e.kind));
+          insert->BindText(6, e.text);
+          insert->BindText(7, e.payload);
+          insert->BindText(8, e.raw_type);
+          insert->BindInt64(9, ToUnixMillis(e.at));
+          insert->BindInt64(10, received_ms);
+          Status run = insert->Run();
+          if (!run.ok()) return run;
+          const bool is_new = sqlite3_changes(db) == 1;
+          outcome->inserted.push_back(is_new);
+          outcome->row_ids.push_back(is_new ? sqlite3_last_insert_rowid(db) : 0);
+        }
+        return Status::Ok();
+      },
+      // Answered only after the commit: a caller's 200 must not go out before.
+      [outcome, done = std::move(done)](Status s) {
+        if (!s.ok()) {
+          done(Annotate(s, "inbox: append"), {});
+          return;
+        }
+        done(std::move(outcome->inserted), std::move(outcome->row_ids));
+      });
 }
 
 Result<std::vector<ChannelEvent>> SqliteEventInbox::Pending(size_t limit, long long after_id) {

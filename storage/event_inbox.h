@@ -19,6 +19,7 @@
 #define BHXH_STORAGE_EVENT_INBOX_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +81,17 @@ class EventInbox {
   virtual Result<std::vector<bool>> Append(const std::vector<ChannelEvent>& events,
                                            std::chrono::system_clock::time_point received,
                                            std::vector<long long>* ids = nullptr) = 0;
+  // Append without waiting for the commit (the events are shared, not
+  // copied, until then): returns at once, and `done`
+  // gets what Append would have returned and the row ids (empty on an
+  // error) once the batch holding the events is committed or rolled back.
+  // `done` runs on the database's writer thread (see
+  // Database::InTransactionAsync), or on the calling thread when the
+  // events are refused before queueing or the call joins a unit of work: it
+  // must be quick, must not throw and must not wait.
+  using AppendDone = std::function<void(Result<std::vector<bool>> inserted, std::vector<long long> ids)>;
+  virtual void AppendAsync(std::shared_ptr<const std::vector<ChannelEvent>> events,
+                           std::chrono::system_clock::time_point received, AppendDone done) = 0;
   // Pending events in arrival order (id), at most `limit`: work left undone
   // by a crash, to be processed at start. Internal if a stored kind is
   // unknown to this build.

@@ -92,8 +92,11 @@ void EventProcessor::WaitIdle() {
 void EventProcessor::Worker() {
   pthread_setname_np(pthread_self(), "event-worker");  // for top -H and perf
   // Acknowledging webhooks within the platforms' deadlines comes first;
-  // replies may lag a little under a burst. Linux applies nice per thread.
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  // replies may lag under a burst (and catch up after it: the events are
+  // committed). Linux applies nice per thread. 19 rather than SCHED_IDLE,
+  // which would stop replies altogether while anything else on the machine
+  // keeps the CPU busy.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     work_cv_.wait(lock, [this] { return !ready_.empty() || !running_; });
@@ -210,21 +213,24 @@ Status EventProcessor::Process(const ChannelEvent& e) {
     if (!*allowed) return deps_.unit.Run(mark_done);
   }
 
-  auto replies = deps_.engine.Handle(in, [&](const std::vector<Reply>& out) -> Status {
+  auto replies = deps_.engine.Handle(in, [&](const std::vector<Reply>& out) -> std::function<Status()> {
     const bool erase = std::any_of(out.begin(), out.end(), [](const Reply& r) { return r.erase_user_data; });
-    if (Status s = mark_done(); !s.ok()) return s;
-    if (erase) {
-      // "Xóa thông tin của tôi": the engine erased its data; the channel's
-      // copies (events with the citizen's words, unsent replies) go too.
-      if (auto r = deps_.inbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
-      if (auto r = deps_.outbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
-    }
+    // Rendered here, on this worker, before the turn's transaction.
     OutboxRenderOptions render = deps_.render;
     render.wording = WordingFrom(*deps_.engine.content().Current()->messages);
-    const auto rows = OutboxRowsFor(e.channel, e.user, e.id, out, now, render);
-    if (rows.empty()) return Status::Ok();
-    auto ids = deps_.outbox.Enqueue(rows);
-    return ids.ok() ? Status::Ok() : ids.status();
+    auto rows = OutboxRowsFor(e.channel, e.user, e.id, out, now, render);
+    return [&, erase, rows = std::move(rows)]() -> Status {
+      if (Status s = mark_done(); !s.ok()) return s;
+      if (erase) {
+        // "Xóa thông tin của tôi": the engine erased its data; the channel's
+        // copies (events with the citizen's words, unsent replies) go too.
+        if (auto r = deps_.inbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+        if (auto r = deps_.outbox.DeleteUser(e.channel, e.user); !r.ok()) return r.status();
+      }
+      if (rows.empty()) return Status::Ok();
+      auto ids = deps_.outbox.Enqueue(rows);
+      return ids.ok() ? Status::Ok() : ids.status();
+    };
   });
   if (!replies.ok()) return replies.status();
   if (deps_.sender) deps_.sender->Notify(e.channel, e.user);

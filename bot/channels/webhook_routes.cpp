@@ -37,35 +37,48 @@ RawHttpResponse Ok(std::string note = "") {
   return r;
 }
 
-// Commits the events, then hands the new ones to the processor.
-RawHttpResponse Accept(const Result<WebhookParse>& parsed, EventInbox& inbox,
-                       EventProcessor& processor, const Clock& clock) {
-  if (!parsed.ok()) return Json(400, {{"error", parsed.status().message()}}, "malformed body");
+// Commits the events, then hands the new ones to the processor and
+// answers. No server thread waits for the commit: the answer is given from
+// the database's completion (see Database::InTransactionAsync).
+void Accept(Result<WebhookParse> parsed, EventInbox& inbox, EventProcessor& processor,
+            const Clock& clock, Responder respond) {
+  if (!parsed.ok()) {
+    respond(Json(400, {{"error", parsed.status().message()}}, "malformed body"));
+    return;
+  }
   std::string note;
   for (const auto& type : parsed->ignored) note += (note.empty() ? "ignored: " : ",") + type;
-  if (parsed->events.empty()) return Ok(std::move(note));
-  std::vector<long long> ids;
-  auto inserted = inbox.Append(parsed->events, clock.Now(), &ids);
-  if (!inserted.ok()) {
-    // Not acknowledged: the platform retries, nothing is lost.
-    return Json(503, {{"error", "temporarily unavailable"}}, "inbox: " + inserted.status().message());
+  if (parsed->events.empty()) {
+    respond(Ok(std::move(note)));
+    return;
   }
-  for (size_t i = 0; i < parsed->events.size(); ++i) {
-    if (!(*inserted)[i]) continue;  // a redelivery: already handled or queued
-    ChannelEvent e = parsed->events[i];
-    e.id = ids[i];
-    processor.Submit(e);
-  }
-  return Ok(std::move(note));
+  auto events = std::make_shared<const std::vector<ChannelEvent>>(std::move(parsed->events));
+  inbox.AppendAsync(events, clock.Now(),
+                    [events, &processor, respond, note = std::move(note)](
+                        Result<std::vector<bool>> inserted, std::vector<long long> ids) mutable {
+                      if (!inserted.ok()) {
+                        // Not acknowledged: the platform retries, nothing is lost.
+                        respond(Json(503, {{"error", "temporarily unavailable"}},
+                                     "inbox: " + inserted.status().message()));
+                        return;
+                      }
+                      for (size_t i = 0; i < events->size(); ++i) {
+                        if (!(*inserted)[i]) continue;  // a redelivery: already handled or queued
+                        ChannelEvent e = (*events)[i];
+                        e.id = ids[i];
+                        processor.Submit(e);
+                      }
+                      respond(Ok(std::move(note)));
+                    });
 }
 
 }  // namespace
 
 void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config, EventInbox& inbox,
                         EventProcessor& processor, const Clock& clock) {
-  server.AddRoute(
+  server.AddDeferredRoute(
       "/webhook/messenger", {"GET", "POST"}, kWebhookMaxBodyBytes,
-      [config, &inbox, &processor, &clock](const RawHttpRequest& req) {
+      [config, &inbox, &processor, &clock](const RawHttpRequest& req, Responder respond) {
         if (req.method == "GET") {
           auto get = [&](const char* k) {
             auto it = req.query.find(k);
@@ -76,35 +89,46 @@ void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config, Event
             RawHttpResponse r;
             r.content_type = "text/plain; charset=utf-8";
             r.body = get("hub.challenge");
-            return r;
+            respond(std::move(r));
+            return;
           }
-          return Json(403, {{"error", "verification failed"}}, "bad verify token");
+          respond(Json(403, {{"error", "verification failed"}}, "bad verify token"));
+          return;
         }
         const std::string sig256 = Header(req, "x-hub-signature-256");
         const std::string sig1 = Header(req, "x-hub-signature");
         if ((sig256.empty() && sig1.empty()) ||
             !VerifyMessengerSignature(req.body, sig256, sig1, config.app_secret)) {
-          return Json(401, {{"error", "invalid signature"}}, "bad signature");
+          respond(Json(401, {{"error", "invalid signature"}}, "bad signature"));
+          return;
         }
-        return Accept(ParseMessengerWebhook(req.body, config.app_id), inbox, processor, clock);
+        Accept(ParseMessengerWebhook(req.body, config.app_id), inbox, processor, clock,
+               std::move(respond));
       });
 }
 
 void AddZaloRoutes(HttpServer& server, const ZaloConfig& config, EventInbox& inbox,
                    EventProcessor& processor, const Clock& clock) {
-  server.AddRoute("/webhook/zalo", {"GET", "POST"}, kWebhookMaxBodyBytes,
-                  [config, &inbox, &processor, &clock](const RawHttpRequest& req) {
-                    if (req.method == "GET") return Ok();
-                    const std::string sig = Header(req, "x-zevent-signature");
-                    // Zalo may probe a newly saved URL with an unsigned "{}": it
-                    // carries no event, so it is answered and nothing is stored.
-                    if (sig.empty() && req.body == "{}") return Ok("probe");
-                    if (sig.empty() ||
-                        !VerifyZaloSignature(req.body, sig, config.app_id, config.oa_secret_key)) {
-                      return Json(401, {{"error", "invalid signature"}}, "bad signature");
-                    }
-                    return Accept(ParseZaloWebhook(req.body), inbox, processor, clock);
-                  });
+  server.AddDeferredRoute(
+      "/webhook/zalo", {"GET", "POST"}, kWebhookMaxBodyBytes,
+      [config, &inbox, &processor, &clock](const RawHttpRequest& req, Responder respond) {
+        if (req.method == "GET") {
+          respond(Ok());
+          return;
+        }
+        const std::string sig = Header(req, "x-zevent-signature");
+        // Zalo may probe a newly saved URL with an unsigned "{}": it carries
+        // no event, so it is answered and nothing is stored.
+        if (sig.empty() && req.body == "{}") {
+          respond(Ok("probe"));
+          return;
+        }
+        if (sig.empty() || !VerifyZaloSignature(req.body, sig, config.app_id, config.oa_secret_key)) {
+          respond(Json(401, {{"error", "invalid signature"}}, "bad signature"));
+          return;
+        }
+        Accept(ParseZaloWebhook(req.body), inbox, processor, clock, std::move(respond));
+      });
 }
 
 }  // namespace bhxh

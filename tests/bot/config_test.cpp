@@ -10,12 +10,13 @@ using namespace bhxh;
 TEST_CASE("a config file overrides the defaults") {
   testing::TempDir dir;
   dir.Write("c.json", R"({"host": "0.0.0.0", "port": 9000, "data_dir": "/var/lib/bhxh",
-    "matching": {"answer_min": 0.6, "max_choices": 2},
+    "http_threads": 6, "matching": {"answer_min": 0.6, "max_choices": 2},
     "web_chat": {"burst": 3, "messages_per_minute": 5}})");
   Config c;
   REQUIRE(ApplyConfigFile(dir.File("c.json"), &c).ok());
   CHECK(c.host == "0.0.0.0");
   CHECK(c.port == 9000);
+  CHECK(c.http_threads == 6);
   CHECK(c.database_path() == "/var/lib/bhxh/bhxh-bot.db");
   CHECK(c.matching.answer_min == Approx(0.6));
   CHECK(c.matching.max_choices == 2);
@@ -32,6 +33,7 @@ TEST_CASE("bad config files are rejected naming the file and field, leaving the 
       {R"({"port": "80"})", "field 'port': must be a number"},
       {R"({"port": 0})", "field 'port': must be between 1 and 65535"},
       {R"({"host": ""})", "field 'host': must be a non-empty string"},
+      {R"({"http_threads": 257})", "field 'http_threads': must be between 0 and 256"},
       {R"({"matching": {"answer_min": 2}})", "field 'matching.answer_min': must be between 0 and 1"},
       {R"({"matching": {"treshold": 1}})", "field 'matching.treshold': unknown key"},
       {R"({"web_chat": []})", "field 'web_chat': must be an object"},

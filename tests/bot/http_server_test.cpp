@@ -7,6 +7,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stdexcept>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -126,7 +130,8 @@ class FailingConversationStore final : public ConversationStore {
 struct TestServer {
   explicit TestServer(HttpServerOptions options = {},
                       std::function<HealthReport()> health = {},
-                      ConversationStore* conversations = nullptr)
+                      ConversationStore* conversations = nullptr,
+                      std::function<void(HttpServer&)> add_routes = {})
       : clock(TestNow()), content(TinyContent()), engine(content, conversations, nullptr, clock) {
     if (options.web_dir.empty()) options.web_dir = BHXH_TEST_WEB_DIR;
     options.host = "127.0.0.1";
@@ -136,6 +141,7 @@ struct TestServer {
     for (int attempt = 0; attempt < 5 && !started.ok(); ++attempt) {
       options.port = testing::FindFreeLoopbackPort();
       server = std::make_unique<HttpServer>(options, engine, health, clock);
+      if (add_routes) add_routes(*server);
       started = server->Start();
     }
     INFO(started.message());
@@ -689,6 +695,120 @@ TEST_CASE("unknown routes are 404 JSON and wrong methods 405", "[http_server]") 
   CHECK(r.Header("Content-Type") == "application/json; charset=utf-8");
   CHECK(ParseJson(r) == json{{"error", status == 404 ? "không tìm thấy"
                                                      : "phương thức không được hỗ trợ"}});
+}
+
+// ---------------------------------------------------------------------------
+// Deferred routes: answered through a Responder, possibly from another thread.
+
+// A route whose requests wait in `held` until the test answers them.
+struct HeldRequests {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Responder> held;
+  std::vector<std::string> bodies;  // of the held requests, in the same order
+
+  void Add(Responder r, std::string body = "") {
+    std::lock_guard<std::mutex> lock(mu);
+    held.push_back(std::move(r));
+    bodies.push_back(std::move(body));
+    cv.notify_all();
+  }
+  // Waits until `n` requests are held (at most 10 s).
+  bool WaitFor(size_t n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return held.size() >= n; });
+  }
+};
+
+RawHttpResponse Text(int status, const std::string& body, const std::string& note = "") {
+  RawHttpResponse r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = body;
+  r.log_note = note;
+  return r;
+}
+
+TEST_CASE("a deferred route answers from another thread, once, after its handler returned",
+          "[http_server]") {
+  HeldRequests requests;
+  TestServer s({}, {}, nullptr, [&](HttpServer& server) {
+    server.AddDeferredRoute("/held", {"POST"}, 1024, [&](const RawHttpRequest& req, Responder respond) {
+      CHECK(req.body == "payload");
+      requests.Add(std::move(respond));
+    });
+  });
+  auto pending = std::async(std::launch::async, [&] { return s.client->Post("/held", "payload"); });
+  REQUIRE(requests.WaitFor(1));
+  // The handler has returned and nothing was answered yet.
+  CHECK(pending.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
+  std::thread answerer([&] {
+    requests.held[0](Text(202, "later"));
+    requests.held[0](Text(200, "a second answer is ignored"));
+  });
+  answerer.join();
+  HttpResult r = pending.get();
+  CHECK(r.status == 202);
+  CHECK(r.body == "later");
+  CHECK(r.Header("Content-Type") == "text/plain; charset=utf-8");
+  CHECK_FALSE(r.Header("X-Request-Id").empty());
+  requests.held.clear();
+}
+
+TEST_CASE("a deferred request dropped unanswered, or whose handler throws, is a 500",
+          "[http_server]") {
+  TestServer s({}, {}, nullptr, [&](HttpServer& server) {
+    server.AddDeferredRoute("/dropped", {"POST"}, 1024, [](const RawHttpRequest&, Responder) {});
+    server.AddDeferredRoute("/throws", {"POST"}, 1024, [](const RawHttpRequest&, Responder) {
+      throw std::runtime_error("handler bug");
+    });
+    server.AddDeferredRoute("/answers-then-throws", {"POST"}, 1024,
+                            [](const RawHttpRequest&, Responder respond) {
+                              respond(Text(200, "answered"));
+                              throw std::runtime_error("after the answer");
+                            });
+  });
+  for (const char* path : {"/dropped", "/throws"}) {
+    HttpResult r = s.client->Post(path, "x");
+    INFO(path);
+    REQUIRE(r.status == 500);
+    json j = ParseJson(r);
+    CHECK(j["error"] == "lỗi máy chủ, vui lòng thử lại");
+    CHECK(j["request_id"] == r.Header("X-Request-Id"));
+    CHECK(r.body.find("handler bug") == std::string::npos);
+  }
+  HttpResult r = s.client->Post("/answers-then-throws", "x");
+  CHECK(r.status == 200);
+  CHECK(r.body == "answered");
+}
+
+TEST_CASE("many deferred requests answered together all get their own answer", "[http_server]") {
+  HeldRequests requests;
+  TestServer s({}, {}, nullptr, [&](HttpServer& server) {
+    server.AddDeferredRoute("/held", {"POST"}, 1024, [&](const RawHttpRequest& req, Responder respond) {
+      // Answers carry the request's body, so a mix-up shows.
+      requests.Add(std::move(respond), req.body);
+    });
+  });
+  constexpr int kRequests = 24;
+  std::vector<std::future<HttpResult>> results;
+  for (int i = 0; i < kRequests; ++i) {
+    results.push_back(std::async(std::launch::async, [&, i] {
+      return s.client->Post("/held", "request-" + std::to_string(i));
+    }));
+  }
+  REQUIRE(requests.WaitFor(kRequests));
+  {
+    // One thread answers all of them in a burst, as the database writer does.
+    std::lock_guard<std::mutex> lock(requests.mu);
+    for (size_t i = 0; i < requests.held.size(); ++i) requests.held[i](Text(200, requests.bodies[i]));
+    requests.held.clear();
+  }
+  for (int i = 0; i < kRequests; ++i) {
+    HttpResult r = results[i].get();
+    CHECK(r.status == 200);
+    CHECK(r.body == "request-" + std::to_string(i));
+  }
 }
 
 TEST_CASE("Start reports a port that cannot be bound, and a second Start", "[http_server]") {

@@ -396,6 +396,56 @@ TEST_CASE("Transactions queued together commit in one batch, and a failing one i
         "a,c");
 }
 
+TEST_CASE("InTransactionAsync returns at once and reports the commit through its callback") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  std::promise<Status> ok_done, failed_done;
+  std::promise<std::thread::id> done_thread;
+  auto ok_result = ok_done.get_future();
+  auto failed_result = failed_done.get_future();
+  // Holding the connection keeps the writer from committing: both calls
+  // must return while their work is still queued.
+  RequireOk(db->WithConnection([&](sqlite3*) {
+    std::thread caller([&] {
+      db->InTransactionAsync(InsertUser("a"), [&](Status s) {
+        done_thread.set_value(std::this_thread::get_id());
+        ok_done.set_value(std::move(s));
+      });
+      db->InTransactionAsync(InsertUser("b", Unavailable("b failed")),
+                             [&](Status s) { failed_done.set_value(std::move(s)); });
+    });
+    caller.join();
+    CHECK(ok_result.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+    return Status::Ok();
+  }));
+  CHECK(ok_result.get().ok());
+  CHECK(failed_result.get().message() == "b failed");
+  // The callback ran on the writer, not on the (finished) caller's thread.
+  CHECK(done_thread.get_future().get() != std::this_thread::get_id());
+  CHECK(RawConnection(db->path()).QueryText("SELECT group_concat(user_id) FROM conversations") == "a");
+}
+
+TEST_CASE("InTransactionAsync inside a transaction joins it and reports on the calling thread") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  bool reported = false;
+  Status inner;
+  Status outer = db->InTransaction([&](sqlite3* c) -> Status {
+    RequireOk(InsertUser("a")(c));
+    db->InTransactionAsync(InsertUser("b"), [&](Status s) {
+      reported = true;
+      inner = std::move(s);
+    });
+    // Reported before InTransactionAsync returned; the outer work then
+    // fails, which undoes the joined work too.
+    CHECK(reported);
+    return Unavailable("outer failed");
+  });
+  CHECK(inner.ok());
+  CHECK(outer.message() == "outer failed");
+  CHECK(CountRows(*db, "conversations") == 0);
+}
+
 TEST_CASE("Read sees committed data in a snapshot, refuses to write, and sees its own transaction") {
   ScratchDir dir;
   auto db = OpenOrFail(dir.File("bhxh-bot.db"));

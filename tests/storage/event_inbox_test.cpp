@@ -77,7 +77,7 @@ long long CountEvents(Database& db) {
   return std::stoll(Query(db, "SELECT count(*) FROM inbox_events"));
 }
 
-std::future<Result<std::vector<bool>>> AppendAsync(EventInbox& inbox,
+std::future<Result<std::vector<bool>>> AppendOnThread(EventInbox& inbox,
                                                    std::vector<ChannelEvent> events) {
   return std::async(std::launch::async,
                     [&inbox, events] { return inbox.Append(events, Second(1)); });
@@ -94,10 +94,10 @@ std::vector<std::future<Result<std::vector<bool>>>> AppendInTwoBatches(
   std::vector<std::future<Result<std::vector<bool>>>> futures;
   RequireOk(db.WithConnection([&](sqlite3*) {
     const size_t started = db.batches_started();
-    futures.push_back(AppendAsync(inbox, first));
+    futures.push_back(AppendOnThread(inbox, first));
     REQUIRE(WaitFor([&] { return db.batches_started() == started + 1; }));
     for (size_t i = 0; i < later.size(); ++i) {
-      futures.push_back(AppendAsync(inbox, later[i]));
+      futures.push_back(AppendOnThread(inbox, later[i]));
       REQUIRE(WaitFor([&] { return db.transactions_queued() == i + 1; }));
     }
     return Status::Ok();
@@ -225,6 +225,59 @@ TEST_CASE("A redelivered event is not inserted again and keeps its first content
   CHECK(Query(*db,
               "SELECT text FROM inbox_events WHERE channel = 'zalo' AND platform_id = 'msg-1'") ==
         "first");
+}
+
+TEST_CASE("AppendAsync returns before the commit and then reports what Append would, with row ids") {
+  ScratchDir dir;
+  auto db = OpenOrFail(dir.File("bhxh-bot.db"));
+  auto inbox = NewSqliteEventInbox(*db);
+  AppendOrFail(*inbox, {Event("old")});
+  struct Report {
+    Result<std::vector<bool>> inserted;
+    std::vector<long long> ids;
+  };
+  std::promise<Report> reported;
+  auto report = reported.get_future();
+  auto events = std::make_shared<const std::vector<ChannelEvent>>(
+      std::vector<ChannelEvent>{Event("new-1"), Event("old"), Event("new-2")});
+  // Holding the connection keeps the writer from committing meanwhile.
+  RequireOk(db->WithConnection([&](sqlite3*) {
+    std::thread caller([&] {
+      inbox->AppendAsync(events, Second(2), [&](Result<std::vector<bool>> inserted, std::vector<long long> ids) {
+        reported.set_value(Report{std::move(inserted), std::move(ids)});
+      });
+    });
+    caller.join();
+    CHECK(report.wait_for(milliseconds(50)) == std::future_status::timeout);
+    return Status::Ok();
+  }));
+  Report r = report.get();
+  INFO(r.inserted.status().message());
+  REQUIRE(r.inserted.ok());
+  CHECK(*r.inserted == std::vector<bool>{true, false, true});
+  REQUIRE(r.ids.size() == 3);
+  CHECK(r.ids[1] == 0);
+  CHECK(Query(*db, "SELECT platform_id FROM inbox_events WHERE id = " + std::to_string(r.ids[0])) == "new-1");
+  CHECK(Query(*db, "SELECT platform_id FROM inbox_events WHERE id = " + std::to_string(r.ids[2])) == "new-2");
+}
+
+TEST_CASE("AppendAsync refuses an invalid event on the calling thread and stores nothing") {
+  auto db = OpenOrFail(":memory:");
+  auto inbox = NewSqliteEventInbox(*db);
+  ChannelEvent no_key = Event("");
+  bool called = false;
+  Status status;
+  inbox->AppendAsync(std::make_shared<const std::vector<ChannelEvent>>(
+                         std::vector<ChannelEvent>{Event("fine"), no_key}),
+                     Second(1), [&](Result<std::vector<bool>> inserted, std::vector<long long> ids) {
+                       called = true;
+                       status = inserted.status();
+                       CHECK(ids.empty());
+                     });
+  CHECK(called);
+  CHECK(status.code() == StatusCode::kInvalidArgument);
+  CHECK(status.message() == "inbox: event 1 of the request has no platform_id");
+  CHECK(CountEvents(*db) == 0);
 }
 
 TEST_CASE("A key repeated inside one request is inserted for its first occurrence only") {
