@@ -130,7 +130,6 @@ void SqliteEventInbox::AppendAsync(std::shared_ptr<const std::vector<ChannelEven
   });
 }
 
-// `events` must stay valid until `done` is called.
 void SqliteEventInbox::AppendTo(const std::vector<ChannelEvent>& events,
                                 std::chrono::system_clock::time_point received, AppendDone done) {
   // Checked before the transaction, so that a bad request fails alone

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "bot/channels/reply_render.h"
 
@@ -54,10 +55,10 @@ void EventProcessor::Stop() {
   workers_.clear();
 }
 
-void EventProcessor::Submit(const ChannelEvent& event) {
+void EventProcessor::Submit(ChannelEvent event) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string key = UserKey(event);
-  per_user_[key].push_back(event);
+  per_user_[key].push_back(std::move(event));
   ++outstanding_;
   if (!busy_[key] && per_user_[key].size() == 1) {
     ready_.push_back(key);

@@ -50,7 +50,7 @@ class EventProcessor {
   void Stop();  // finishes the events being handled; the rest stay pending in the inbox
 
   // Queues a committed event (one the inbox reported as inserted).
-  void Submit(const ChannelEvent& event);
+  void Submit(ChannelEvent event);
   // Queues every pending event of the inbox (after a restart). Returns how many.
   Result<size_t> Recover();
 

@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "bot/channels/webhook_parse.h"
@@ -66,7 +68,7 @@ void Accept(Result<WebhookParse> parsed, EventInbox& inbox, EventProcessor& proc
                         if (!(*inserted)[i]) continue;  // a redelivery: already handled or queued
                         ChannelEvent e = (*events)[i];
                         e.id = ids[i];
-                        processor.Submit(e);
+                        processor.Submit(std::move(e));
                       }
                       respond(Ok(std::move(note)));
                     });
