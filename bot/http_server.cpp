@@ -207,11 +207,16 @@ struct HttpServer::Impl {
   void HandleStatic(const http::http_request& request, const std::string& path,
                     const std::shared_ptr<RequestLog>& log);
 
-  // Sends the answer and writes the log line; never throws. Every request
-  // gets exactly one Send (or one SendError).
+  // Sends the answer, writes the log line and ends the request; never
+  // throws. Every request gets exactly one Send (or one SendError).
   void Send(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
             http::status_code status, std::string body, const std::string& content_type,
             bool is_page, const std::vector<std::pair<std::string, std::string>>& extra = {});
+  // Send's parts: the answer, and the log line (with its newline).
+  void Answer(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
+              http::status_code status, std::string body, const std::string& content_type,
+              bool is_page, const std::vector<std::pair<std::string, std::string>>& extra);
+  static std::string LogLine(const RequestLog& log, http::status_code status);
   void SendJson(const http::http_request& request, const std::shared_ptr<RequestLog>& log,
                 http::status_code status, const json& body,
                 const std::vector<std::pair<std::string, std::string>>& extra = {}) {
@@ -359,10 +364,16 @@ void HttpServer::Impl::DrainReplies() {
       }
       batch.swap(queued_replies);
     }
+    // One write for the batch's log lines instead of one per request.
+    std::string lines;
     for (QueuedReply& r : batch) {
-      Send(r.request, r.log, static_cast<http::status_code>(r.response.status),
-           std::move(r.response.body), r.response.content_type, false, {});
+      const auto status = static_cast<http::status_code>(r.response.status);
+      Answer(r.request, r.log, status, std::move(r.response.body), r.response.content_type, false,
+            {});
+      lines += LogLine(*r.log, status);
     }
+    std::fwrite(lines.data(), 1, lines.size(), stderr);
+    for (size_t i = 0; i < batch.size(); ++i) EndRequest();
   }
 }
 
@@ -370,6 +381,16 @@ void HttpServer::Impl::Send(const http::http_request& request,
                             const std::shared_ptr<RequestLog>& log, http::status_code status,
                             std::string body, const std::string& content_type, bool is_page,
                             const std::vector<std::pair<std::string, std::string>>& extra) {
+  Answer(request, log, status, std::move(body), content_type, is_page, extra);
+  const std::string line = LogLine(*log, status);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  EndRequest();
+}
+
+void HttpServer::Impl::Answer(const http::http_request& request,
+                              const std::shared_ptr<RequestLog>& log, http::status_code status,
+                              std::string body, const std::string& content_type, bool is_page,
+                              const std::vector<std::pair<std::string, std::string>>& extra) {
   try {
     http::http_response response(status);
     response.set_body(std::move(body), content_type);
@@ -397,22 +418,25 @@ void HttpServer::Impl::Send(const http::http_request& request,
   } catch (...) {
     // Nothing more can be told to this client.
   }
+}
+
+std::string HttpServer::Impl::LogLine(const RequestLog& log, http::status_code status) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - log->start)
+                      std::chrono::steady_clock::now() - log.start)
                       .count();
   try {
     // Written by hand, as this runs for every request; only the free-text
     // fields (our own error and note texts) need JSON escaping.
-    std::string text = "{\"request_id\":\"" + log->id + "\",\"method\":\"" + log->method +
-                       "\",\"route\":" + Dump(json(log->route)) +
+    std::string text = "{\"request_id\":\"" + log.id + "\",\"method\":\"" + log.method +
+                       "\",\"route\":" + Dump(json(log.route)) +
                        ",\"status\":" + std::to_string(status) + ",\"ms\":" + std::to_string(ms);
-    if (!log->error.empty()) text += ",\"error\":" + Dump(json(log->error));
-    if (!log->note.empty()) text += ",\"note\":" + Dump(json(log->note));
+    if (!log.error.empty()) text += ",\"error\":" + Dump(json(log.error));
+    if (!log.note.empty()) text += ",\"note\":" + Dump(json(log.note));
     text += "}\n";
-    std::fwrite(text.data(), 1, text.size(), stderr);
+    return text;
   } catch (...) {
+    return std::string();  // out of memory: the line is lost, not the answer
   }
-  EndRequest();
 }
 
 void HttpServer::Impl::Handle(http::http_request request) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/channels/event_processor.h"
+#include "bot/channels/intake_priority.h"
 #include "bot/channels/outbox_rows.h"
 #include "bot/channels/outbox_sender.h"
 #include "bot/channels/platform_http.h"
@@ -24,6 +25,7 @@ struct ChannelService::Impl {
   std::unique_ptr<ZaloTokenManager> tokens;
   std::unique_ptr<MessengerSender> messenger_sender;
   std::unique_ptr<ZaloSender> zalo_sender;
+  std::unique_ptr<IntakePriority> priority;  // outlives the sender and processor that use it
   std::unique_ptr<OutboxSender> sender;
   std::unique_ptr<EventProcessor> processor;
   const Clock* clock = nullptr;
@@ -66,16 +68,18 @@ Status ChannelService::Setup(const Config& config, Database& db, DialogEngine& e
   x.state = NewSqliteChannelStateStore(db);
   x.http = std::make_unique<PlatformHttp>(
       std::chrono::milliseconds(static_cast<long long>(config.sending.http_timeout_ms)));
+  x.priority = std::make_unique<IntakePriority>(IntakePriorityOptions{}, clock);
   x.sender = std::make_unique<OutboxSender>(*x.outbox, config.sending, clock);
+  x.sender->YieldTo(x.priority.get());
   x.processor = std::make_unique<EventProcessor>(
       EventProcessorDeps{*x.inbox, *x.outbox, *x.state, conversations, questions, unit, engine, clock,
-                         x.sender.get(), x.render},
+                         x.sender.get(), x.render, x.priority.get()},
       std::max(1, config.sending.workers),
       std::chrono::minutes(static_cast<long long>(config.sending.human_pause_hours * 60)));
   if (x.messenger) {
     x.messenger_sender = std::make_unique<MessengerSender>(config.messenger, *x.http);
     x.sender->Register("messenger", x.messenger_sender.get(), config.sending.messenger_per_second);
-    AddMessengerRoutes(server, config.messenger, *x.inbox, *x.processor, clock);
+    AddMessengerRoutes(server, config.messenger, {*x.inbox, *x.processor, clock, x.priority.get()});
   }
   if (x.zalo) {
     x.tokens = std::make_unique<ZaloTokenManager>(
@@ -84,7 +88,7 @@ Status ChannelService::Setup(const Config& config, Database& db, DialogEngine& e
     if (Status s = x.tokens->Init(); !s.ok()) return s;
     x.zalo_sender = std::make_unique<ZaloSender>(config.zalo, *x.http, *x.tokens);
     x.sender->Register("zalo", x.zalo_sender.get(), config.sending.zalo_per_second);
-    AddZaloRoutes(server, config.zalo, *x.inbox, *x.processor, clock);
+    AddZaloRoutes(server, config.zalo, {*x.inbox, *x.processor, clock, x.priority.get()});
   }
   return Status::Ok();
 }

@@ -49,6 +49,7 @@ void EventProcessor::Stop() {
     running_ = false;
   }
   work_cv_.notify_all();
+  pause_cv_.notify_all();
   for (auto& w : workers_) {
     if (w.joinable()) w.join();
   }
@@ -96,7 +97,8 @@ void EventProcessor::Worker() {
   // replies may lag under a burst (and catch up after it: the events are
   // committed). Linux applies nice per thread. 19 rather than SCHED_IDLE,
   // which would stop replies altogether while anything else on the machine
-  // keeps the CPU busy.
+  // keeps the CPU busy. The CPU is not all they share with intake (the
+  // database writer, the disk): deps_.priority paces them during a flood.
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
@@ -106,6 +108,13 @@ void EventProcessor::Worker() {
     ready_.pop_front();
     busy_[key] = true;
     while (running_ && !per_user_[key].empty()) {
+      if (deps_.priority) {
+        lock.unlock();
+        const auto pause = deps_.priority->BackgroundPause();
+        lock.lock();
+        if (pause.count() > 0) pause_cv_.wait_for(lock, pause, [this] { return !running_; });
+        if (!running_) break;
+      }
       ChannelEvent e = per_user_[key].front();
       lock.unlock();
       Status s = Process(e);

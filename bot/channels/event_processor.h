@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "bot/channels/intake_priority.h"
 #include "bot/channels/outbox_rows.h"
 #include "bot/channels/outbox_sender.h"
 #include "handlers/dialog_engine.h"
@@ -39,6 +40,7 @@ struct EventProcessorDeps {
   const Clock& clock;
   OutboxSender* sender = nullptr;  // woken after each committed turn; may be null in tests
   OutboxRenderOptions render = {};
+  IntakePriority* priority = nullptr;  // workers step back while it says so; null: never
 };
 
 class EventProcessor {
@@ -68,6 +70,7 @@ class EventProcessor {
   std::chrono::minutes human_pause_;
   std::mutex mu_;
   std::condition_variable work_cv_, idle_cv_;
+  std::condition_variable pause_cv_;  // a worker's pause for intake; woken only by Stop
   bool running_ = false;
   std::map<std::string, std::deque<ChannelEvent>> per_user_;
   std::deque<std::string> ready_;  // users with queued events and no worker on them

@@ -140,6 +140,7 @@ void OutboxSender::Stop() {
   }
   wake_cv_.notify_all();
   work_cv_.notify_all();
+  pause_cv_.notify_all();
   if (loop_.joinable()) loop_.join();
   for (auto& w : workers_) {
     if (w.joinable()) w.join();
@@ -237,6 +238,14 @@ void OutboxSender::Worker() {
     std::optional<OutboxMessage> current = std::move(m);
     long long last_id = 0;
     while (current && running_) {
+      if (priority_) {
+        const auto pause = priority_->BackgroundPause();
+        if (pause.count() > 0) {
+          std::unique_lock<std::mutex> paused(mu_);
+          pause_cv_.wait_for(paused, pause, [this] { return !running_; });
+          if (!running_) break;  // the row stays pending for the next start
+        }
+      }
       last_id = current->id;
       const bool done = Deliver(*current);
       {

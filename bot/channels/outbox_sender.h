@@ -20,6 +20,7 @@
 
 #include "base/clock.h"
 #include "bot/channels/channel_config.h"
+#include "bot/channels/intake_priority.h"
 #include "bot/channels/platform_sender.h"
 #include "bot/rate_limiter.h"
 #include "storage/outbox.h"
@@ -39,6 +40,9 @@ class OutboxSender {
 
   // Before Start(): the sender for rows of `channel`, paced to `per_second`.
   void Register(const std::string& channel, PlatformSender* sender, double per_second);
+  // Before Start(): workers pause before each send while `priority` says
+  // intake is flooded (see intake_priority.h).
+  void YieldTo(IntakePriority* priority) { priority_ = priority; }
 
   void Start();
   void Stop();  // finishes sends in flight, then returns
@@ -77,6 +81,8 @@ class OutboxSender {
 
   mutable std::mutex mu_;
   std::condition_variable wake_cv_, work_cv_;
+  std::condition_variable pause_cv_;  // a worker's pause for intake; woken only by Stop
+  IntakePriority* priority_ = nullptr;
   bool running_ = false, woken_ = false, scan_requested_ = true;
   std::set<std::pair<std::string, std::string>> notified_;  // (channel, user)
   std::deque<OutboxMessage> queue_;

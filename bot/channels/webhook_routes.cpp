@@ -42,8 +42,7 @@ RawHttpResponse Ok(std::string note = "") {
 // Commits the events, then hands the new ones to the processor and
 // answers. No server thread waits for the commit: the answer is given from
 // the database's completion (see Database::InTransactionAsync).
-void Accept(Result<WebhookParse> parsed, EventInbox& inbox, EventProcessor& processor,
-            const Clock& clock, Responder respond) {
+void Accept(Result<WebhookParse> parsed, const WebhookIntake& intake, Responder respond) {
   if (!parsed.ok()) {
     respond(Json(400, {{"error", parsed.status().message()}}, "malformed body"));
     return;
@@ -55,38 +54,45 @@ void Accept(Result<WebhookParse> parsed, EventInbox& inbox, EventProcessor& proc
     return;
   }
   auto events = std::make_shared<const std::vector<ChannelEvent>>(std::move(parsed->events));
-  inbox.AppendAsync(events, clock.Now(),
-                    [events, &processor, respond, note = std::move(note)](
-                        Result<std::vector<bool>> inserted, std::vector<long long> ids) mutable {
-                      if (!inserted.ok()) {
-                        // Not acknowledged: the platform retries, nothing is lost.
-                        respond(Json(503, {{"error", "temporarily unavailable"}},
-                                     "inbox: " + inserted.status().message()));
-                        return;
-                      }
-                      for (size_t i = 0; i < events->size(); ++i) {
-                        if (!(*inserted)[i]) continue;  // a redelivery: already handled or queued
-                        ChannelEvent e = (*events)[i];
-                        e.id = ids[i];
-                        processor.Submit(std::move(e));
-                      }
-                      respond(Ok(std::move(note)));
-                    });
+  const auto received = intake.clock.Now();
+  intake.inbox.AppendAsync(
+      events, received,
+      [events, intake, received, respond, note = std::move(note)](
+          Result<std::vector<bool>> inserted, std::vector<long long> ids) mutable {
+        if (intake.priority) {
+          intake.priority->Answered(
+              std::chrono::duration_cast<std::chrono::microseconds>(intake.clock.Now() - received));
+        }
+        if (!inserted.ok()) {
+          // Not acknowledged: the platform retries, nothing is lost.
+          respond(Json(503, {{"error", "temporarily unavailable"}},
+                       "inbox: " + inserted.status().message()));
+          return;
+        }
+        for (size_t i = 0; i < events->size(); ++i) {
+          if (!(*inserted)[i]) continue;  // a redelivery: already handled or queued
+          ChannelEvent e = (*events)[i];
+          e.id = ids[i];
+          intake.processor.Submit(std::move(e));
+        }
+        respond(Ok(std::move(note)));
+      });
 }
 
 }  // namespace
 
-void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config, EventInbox& inbox,
-                        EventProcessor& processor, const Clock& clock) {
+void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config,
+                        const WebhookIntake& intake) {
   server.AddDeferredRoute(
       "/webhook/messenger", {"GET", "POST"}, kWebhookMaxBodyBytes,
-      [config, &inbox, &processor, &clock](const RawHttpRequest& req, Responder respond) {
+      [config, intake](const RawHttpRequest& req, Responder respond) {
         if (req.method == "GET") {
           auto get = [&](const char* k) {
             auto it = req.query.find(k);
             return it == req.query.end() ? std::string() : it->second;
           };
-          if (get("hub.mode") == "subscribe" && SecretEquals(get("hub.verify_token"), config.verify_token) &&
+          if (get("hub.mode") == "subscribe" &&
+              SecretEquals(get("hub.verify_token"), config.verify_token) &&
               !get("hub.challenge").empty()) {
             RawHttpResponse r;
             r.content_type = "text/plain; charset=utf-8";
@@ -104,33 +110,31 @@ void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config, Event
           respond(Json(401, {{"error", "invalid signature"}}, "bad signature"));
           return;
         }
-        Accept(ParseMessengerWebhook(req.body, config.app_id), inbox, processor, clock,
-               std::move(respond));
+        Accept(ParseMessengerWebhook(req.body, config.app_id), intake, std::move(respond));
       });
 }
 
-void AddZaloRoutes(HttpServer& server, const ZaloConfig& config, EventInbox& inbox,
-                   EventProcessor& processor, const Clock& clock) {
-  server.AddDeferredRoute(
-      "/webhook/zalo", {"GET", "POST"}, kWebhookMaxBodyBytes,
-      [config, &inbox, &processor, &clock](const RawHttpRequest& req, Responder respond) {
-        if (req.method == "GET") {
-          respond(Ok());
-          return;
-        }
-        const std::string sig = Header(req, "x-zevent-signature");
-        // Zalo may probe a newly saved URL with an unsigned "{}": it carries
-        // no event, so it is answered and nothing is stored.
-        if (sig.empty() && req.body == "{}") {
-          respond(Ok("probe"));
-          return;
-        }
-        if (sig.empty() || !VerifyZaloSignature(req.body, sig, config.app_id, config.oa_secret_key)) {
-          respond(Json(401, {{"error", "invalid signature"}}, "bad signature"));
-          return;
-        }
-        Accept(ParseZaloWebhook(req.body), inbox, processor, clock, std::move(respond));
-      });
+void AddZaloRoutes(HttpServer& server, const ZaloConfig& config, const WebhookIntake& intake) {
+  server.AddDeferredRoute("/webhook/zalo", {"GET", "POST"}, kWebhookMaxBodyBytes,
+                          [config, intake](const RawHttpRequest& req, Responder respond) {
+                            if (req.method == "GET") {
+                              respond(Ok());
+                              return;
+                            }
+                            const std::string sig = Header(req, "x-zevent-signature");
+                            // Zalo may probe a newly saved URL with an unsigned "{}": it carries
+                            // no event, so it is answered and nothing is stored.
+                            if (sig.empty() && req.body == "{}") {
+                              respond(Ok("probe"));
+                              return;
+                            }
+                            if (sig.empty() || !VerifyZaloSignature(req.body, sig, config.app_id,
+                                                                    config.oa_secret_key)) {
+                              respond(Json(401, {{"error", "invalid signature"}}, "bad signature"));
+                              return;
+                            }
+                            Accept(ParseZaloWebhook(req.body), intake, std::move(respond));
+                          });
 }
 
 }  // namespace bhxh

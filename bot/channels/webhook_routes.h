@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "bot/channels/channel_config.h"
 #include "bot/channels/event_processor.h"
+#include "bot/channels/intake_priority.h"
 #include "bot/http_server.h"
 #include "storage/event_inbox.h"
 
@@ -20,10 +21,18 @@ namespace bhxh {
 
 constexpr size_t kWebhookMaxBodyBytes = 256 * 1024;
 
-void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config, EventInbox& inbox,
-                        EventProcessor& processor, const Clock& clock);
-void AddZaloRoutes(HttpServer& server, const ZaloConfig& config, EventInbox& inbox,
-                   EventProcessor& processor, const Clock& clock);
+// Where a webhook's events go: committed to `inbox`, then handed to
+// `processor`. `priority` (may be null) is told how long each commit took.
+struct WebhookIntake {
+  EventInbox& inbox;
+  EventProcessor& processor;
+  const Clock& clock;
+  IntakePriority* priority = nullptr;
+};
+
+void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config,
+                        const WebhookIntake& intake);
+void AddZaloRoutes(HttpServer& server, const ZaloConfig& config, const WebhookIntake& intake);
 
 }  // namespace bhxh
 

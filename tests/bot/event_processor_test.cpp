@@ -3,9 +3,11 @@
 #include "bot/channels/event_processor.h"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "storage/database.h"
 #include "test_support/shipped_content.h"
+#include "flooded_intake.h"
 #include "test_support/temp_dir.h"
 
 using namespace bhxh;
@@ -143,4 +145,47 @@ TEST_CASE("recovery queues the events left pending by a crash and handles them i
   auto heads = h.outbox->DueHeads(h.clock.Now(), 10);
   REQUIRE(heads->size() == 1);  // one head per user
   CHECK((*heads)[0].body.find("trợ lý tự động") != std::string::npos);  // "xin chào" first
+}
+
+namespace {
+
+// The harness's stores and engine, with workers that step back for `priority`.
+std::unique_ptr<EventProcessor> Paced(Harness& h, IntakePriority& priority, int workers) {
+  return std::make_unique<EventProcessor>(
+      EventProcessorDeps{*h.inbox, *h.outbox, *h.state, *h.conversations, *h.questions, *h.unit,
+                         *h.engine, h.clock, nullptr, {}, &priority},
+      workers, minutes(60));
+}
+
+}  // namespace
+
+TEST_CASE("while intake is flooded the workers pause before each event, and still handle them all") {
+  Harness h;
+  auto priority = testing::FloodedIntake(h.clock, milliseconds(1));
+  auto paced = Paced(h, *priority, 2);
+  h.Stored(ChannelEventKind::kText, "u1", "p1", "xin chào");
+  h.Stored(ChannelEventKind::kText, "u2", "p2", "xin chào");
+  h.Stored(ChannelEventKind::kText, "u1", "p3", "cảm ơn");
+  paced->Start();
+  REQUIRE(paced->Recover().value() == 3);
+  paced->WaitIdle();
+  paced->Stop();
+  CHECK(h.inbox->Pending(10)->empty());
+  CHECK(priority->flooded());
+  CHECK(priority->pauses() >= 3);  // one before each event
+}
+
+TEST_CASE("stopping does not wait for a worker's pause to end; its event stays pending") {
+  Harness h;
+  auto priority = testing::FloodedIntake(h.clock, hours(1));
+  auto paced = Paced(h, *priority, 1);
+  h.Stored(ChannelEventKind::kText, "u1", "q1", "xin chào");
+  paced->Start();
+  REQUIRE(paced->Recover().value() == 1);
+  for (int i = 0; i < 1000 && priority->pauses() == 0; ++i) std::this_thread::sleep_for(milliseconds(2));
+  REQUIRE(priority->pauses() == 1);
+  const auto before = steady_clock::now();
+  paced->Stop();
+  CHECK(steady_clock::now() - before < seconds(10));
+  CHECK(h.inbox->Pending(10)->size() == 1);
 }

@@ -3,8 +3,10 @@
 #include "bot/channels/outbox_sender.h"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "storage/database.h"
+#include "flooded_intake.h"
 #include "test_support/temp_dir.h"
 
 using namespace bhxh;
@@ -150,4 +152,36 @@ TEST_CASE("the background sender delivers rows enqueued while it runs") {
   }
   h.sender->Stop();
   CHECK(h.Row(id).status == OutboxStatus::kSent);
+}
+
+TEST_CASE("while intake is flooded the workers pause before each send, and still send") {
+  Harness h;
+  auto priority = testing::FloodedIntake(h.clock, milliseconds(1));
+  h.sender->YieldTo(priority.get());
+  const long long a = h.Enqueue("u1", "first");
+  const long long b = h.Enqueue("u1", "second");
+  h.sender->Start();
+  for (int i = 0; i < 1000 && h.Row(b).status != OutboxStatus::kSent; ++i) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  h.sender->Stop();
+  CHECK(h.Row(a).status == OutboxStatus::kSent);
+  CHECK(h.Row(b).status == OutboxStatus::kSent);
+  CHECK(h.platform.bodies == std::vector<std::string>{"first", "second"});
+  CHECK(priority->pauses() >= 2);  // one before each send
+}
+
+TEST_CASE("stopping does not wait for a sender's pause to end; its row stays pending") {
+  Harness h;
+  auto priority = testing::FloodedIntake(h.clock, hours(1));
+  h.sender->YieldTo(priority.get());
+  const long long id = h.Enqueue("u1", "first");
+  h.sender->Start();
+  for (int i = 0; i < 1000 && priority->pauses() == 0; ++i) std::this_thread::sleep_for(milliseconds(2));
+  REQUIRE(priority->pauses() == 1);
+  const auto before = steady_clock::now();
+  h.sender->Stop();
+  CHECK(steady_clock::now() - before < seconds(10));
+  CHECK(h.Row(id).status == OutboxStatus::kPending);
+  CHECK(h.platform.bodies.empty());
 }
