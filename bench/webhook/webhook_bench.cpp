@@ -52,7 +52,8 @@ using json = nlohmann::json;
 namespace {
 
 struct Options {
-  double duration_s = 5;        // closed loop
+  double duration_s = 5;        // closed loop, per round
+  int rounds = 3;               // closed-loop rounds, each bare then a fresh bhxh
   double open_duration_s = 10;  // open loop
   int connections = 32;
   double rate = 1000;
@@ -67,7 +68,8 @@ struct Options {
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
                "%s\nusage: bench_webhook [--duration S] [--open-duration S] [--connections N] [--rate R] "
-               "[--binary PATH] [--send-rate R] [--drain-timeout S] [--pool N] [--only bare|bhxh] [--keep]\n",
+               "[--rounds N] [--binary PATH] [--send-rate R] [--drain-timeout S] [--pool N] [--only bare|bhxh] "
+               "[--keep]\n",
                why);
   std::exit(2);
 }
@@ -83,6 +85,7 @@ Options ParseOptions(int argc, char** argv) {
     if (a == "--duration") o.duration_s = std::atof(value().c_str());
     else if (a == "--open-duration") o.open_duration_s = std::atof(value().c_str());
     else if (a == "--connections") o.connections = std::atoi(value().c_str());
+    else if (a == "--rounds") o.rounds = std::atoi(value().c_str());
     else if (a == "--rate") o.rate = std::atof(value().c_str());
     else if (a == "--binary") o.binary = value();
     else if (a == "--send-rate") o.send_rate = std::atof(value().c_str());
@@ -96,6 +99,7 @@ Options ParseOptions(int argc, char** argv) {
   if (o.duration_s <= 0 || o.duration_s > 120) Usage("--duration must be in (0, 120]");
   if (o.open_duration_s <= 0 || o.open_duration_s > 120) Usage("--open-duration must be in (0, 120]");
   if (o.connections < 1 || o.connections > 512) Usage("--connections must be in [1, 512]");
+  if (o.rounds < 1 || o.rounds > 20) Usage("--rounds must be in [1, 20]");
   if (o.rate <= 0 || o.rate > 50000) Usage("--rate must be in (0, 50000]");
   if (o.send_rate < 0.1 || o.send_rate > 300) Usage("--send-rate must be in [0.1, 300] (bhxh-bot's limit)");
   if (o.drain_timeout_s < 0 || o.drain_timeout_s > 3600) Usage("--drain-timeout must be in [0, 3600]");
@@ -390,7 +394,7 @@ Drain WaitDrained(const std::string& db, const FakeGraph& graph, Clock::time_poi
 void PrintRow(const LoadResult& r) {
   const Percentiles p = Summarize(r.lat_us);
   const double eps = r.elapsed_s > 0 ? static_cast<double>(r.ok) / r.elapsed_s : 0;
-  std::printf("%s%s%s%s%s%s%s\n", Pad(r.target, 7).c_str(), Pad(r.mode, 16).c_str(),
+  std::printf("%s%s%s%s%s%s%s\n", Pad(r.target, 7).c_str(), Pad(r.mode, 19).c_str(),
               Pad(Fixed(eps, 0), 10, true).c_str(), Pad(Fixed(p.p50_ms, 2), 9, true).c_str(),
               Pad(Fixed(p.p99_ms, 2), 9, true).c_str(), Pad(Fixed(p.max_ms, 2), 9, true).c_str(),
               Pad(std::to_string(r.errors), 8, true).c_str());
@@ -403,9 +407,9 @@ void PrintTimeline(const LoadResult& r) {
   for (size_t i = 0; i < r.lat_us.size() && i < r.at_ms.size(); ++i) {
     by_second[r.at_ms[i] / 1000].push_back(r.lat_us[i]);
   }
-  std::printf("  %-5s %-16s p99 ms per second:", r.target.c_str(), r.mode.c_str());
+  std::printf("  %-5s %-19s p99 ms per second:", r.target.c_str(), r.mode.c_str());
   for (auto& [sec, v] : by_second) std::printf(" %s", Fixed(Summarize(v).p99_ms, 1).c_str());
-  std::printf("\n  %-5s %-16s 200s per second:  ", r.target.c_str(), r.mode.c_str());
+  std::printf("\n  %-5s %-19s 200s per second:  ", r.target.c_str(), r.mode.c_str());
   for (auto& [sec, v] : by_second) std::printf(" %zu", v.size());
   std::printf("\n");
 }
@@ -427,6 +431,7 @@ struct BotRun {
   long long committed = -1, done = -1;
   long long out_rows = -1, out_sent = -1, out_failed = -1, out_pending = -1, out_retried = -1;
   long long done_at_load_end = -1, sent_at_load_end = -1;
+  long long done_2s_after_load = -1;  // closed loop only
   size_t graph_messages = 0, graph_actions = 0, graph_bad = 0;
   bool waited_for_drain = false;
   Drain drain;
@@ -460,6 +465,11 @@ BotRun RunBot(const Options& opt, const std::string& dir, bool open_loop,
   run.acked += run.load.ok;
   run.done_at_load_end = QueryInt(bot.db_path(), "SELECT count(*) FROM inbox_events WHERE status = 'done'");
   run.sent_at_load_end = QueryInt(bot.db_path(), "SELECT count(*) FROM outbox WHERE status = 'sent'");
+  if (!open_loop) {
+    // The flood is over: how fast the backlog is worked off now.
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    run.done_2s_after_load = QueryInt(bot.db_path(), "SELECT count(*) FROM inbox_events WHERE status = 'done'");
+  }
   if (open_loop) {
     run.waited_for_drain = true;
     run.drain = WaitDrained(bot.db_path(), graph, run.load.end, opt.drain_timeout_s);
@@ -490,6 +500,11 @@ void PrintBotRun(const char* title, const BotRun& r, double send_rate) {
               r.committed == static_cast<long long>(r.acked) ? "equal" : "DIFFERENT");
   std::printf("  when the load stopped: %lld events processed, %lld replies sent\n",
               r.done_at_load_end, r.sent_at_load_end);
+  if (r.done_2s_after_load >= 0) {
+    std::printf("  in the 2 s after the load stopped: %lld more events processed (%.0f/s)\n",
+                r.done_2s_after_load - r.done_at_load_end,
+                static_cast<double>(r.done_2s_after_load - r.done_at_load_end) / 2);
+  }
   std::printf("  at the end: %lld processed; outbox %lld rows (%.2f per event): sent %lld, "
               "failed %lld, pending %lld, needing >1 attempt %lld\n",
               r.done, r.out_rows,
@@ -551,10 +566,13 @@ int main(int argc, char** argv) {
   const auto run_start = Clock::now();
 
   // --------------------------------------------------------- requests
-  // bhxh needs unique events: 2 warm-ups + open loop + closed loop. The
-  // closed loop's share assumes at most ~15k events/s; --pool raises it.
+  // Each bhxh instance (fresh database) needs unique events: its warm-up and
+  // its one measured phase. The closed loop's share assumes at most ~20k
+  // events/s; --pool raises it.
   const size_t open_n = static_cast<size_t>(opt.rate * opt.open_duration_s);
-  const size_t pool = opt.pool ? opt.pool : 1000 + open_n + static_cast<size_t>(15000 * opt.duration_s);
+  const size_t pool =
+      opt.pool ? opt.pool
+               : 1000 + std::max(open_n, static_cast<size_t>(20000 * opt.duration_s));
   const std::vector<std::string> texts = {
       "Cho em hỏi mức đóng BHXH tự nguyện hiện nay mỗi tháng là bao nhiêu tiền vậy ạ?",
       "Mẹ em năm nay 50 tuổi mới tham gia BHXH tự nguyện thì có kịp hưởng lương hưu không ạ?",
@@ -588,21 +606,31 @@ int main(int argc, char** argv) {
   }
   std::printf("machine: %u hardware threads; load generator, targets and fake Graph API share them\n",
               std::thread::hardware_concurrency());
-  std::printf("settings: --duration %.1f s (closed loop)  --open-duration %.1f s  --connections %d  "
-              "--rate %.0f/s  --send-rate %.0f/s  --drain-timeout %.0f s\n",
-              opt.duration_s, opt.open_duration_s, opt.connections, opt.rate, opt.send_rate,
-              opt.drain_timeout_s);
+  std::printf("settings: --duration %.1f s (closed loop)  --rounds %d  --open-duration %.1f s  "
+              "--connections %d  --rate %.0f/s  --send-rate %.0f/s  --drain-timeout %.0f s\n",
+              opt.duration_s, opt.rounds, opt.open_duration_s, opt.connections, opt.rate,
+              opt.send_rate, opt.drain_timeout_s);
   std::fflush(stdout);
 
   std::vector<LoadResult> rows;
   TempDir dir("bhxh-bench-webhook");
   if (opt.keep) dir.keep();
 
-  // --------------------------------------------------------- bare
-  if (opt.only.empty() || opt.only == "bare") {
-    Child bare;
-    const int port = FreeLoopbackPort();
-    const std::string err = bare.Start({SelfExe(), "--serve-bare", std::to_string(port)},
+  // --------------------------------------------------------- bare + bhxh
+  // The machine is shared and its speed drifts over a run, so the closed
+  // loops come in rounds: the bare listener, then a fresh bhxh-bot, each
+  // round back to back; the target is judged on the median of the rounds'
+  // ratios. The bhxh open loop runs last, on its own fresh instance: the
+  // closed loop's backlog (it accepts events far faster than replies may be
+  // sent) must not weigh on it.
+  const bool run_bare = opt.only.empty() || opt.only == "bare";
+  const bool run_bhxh = opt.only.empty() || opt.only == "bhxh";
+  Child bare;
+  int bare_port = 0;
+  std::atomic<size_t> bare_next{0};
+  if (run_bare) {
+    bare_port = FreeLoopbackPort();
+    const std::string err = bare.Start({SelfExe(), "--serve-bare", std::to_string(bare_port)},
                                        dir.File("bare.stdout"), dir.File("bare.stderr"));
     if (!err.empty()) {
       std::fprintf(stderr, "bare listener: %s\n", err.c_str());
@@ -610,7 +638,7 @@ int main(int argc, char** argv) {
     }
     const bool up = WaitUntil(
         [&] {
-          RawConnection c(port, std::chrono::milliseconds(500));
+          RawConnection c(bare_port, std::chrono::milliseconds(500));
           return c.RoundTrip(reqs[0]).status == 200;
         },
         std::chrono::seconds(10));
@@ -618,43 +646,59 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bare listener did not answer: %s\n", ReadFile(dir.File("bare.stderr")).c_str());
       return 1;
     }
-    std::atomic<size_t> next{0};
-    (void)OpenLoop(port, reqs, next, true, 8, 200, 0.5);  // warm-up
-    LoadResult open = OpenLoop(port, reqs, next, true, opt.connections, opt.rate, opt.open_duration_s);
+    (void)OpenLoop(bare_port, reqs, bare_next, true, 8, 200, 0.5);  // warm-up
+    LoadResult open = OpenLoop(bare_port, reqs, bare_next, true, opt.connections, opt.rate, opt.open_duration_s);
     open.target = "bare";
-    LoadResult closed = ClosedLoop(port, reqs, next, true, opt.connections, opt.duration_s);
-    closed.target = "bare";
-    bare.Stop();
     rows.push_back(std::move(open));
-    rows.push_back(std::move(closed));
-    std::printf("bare listener: done\n");
-    std::fflush(stdout);
   }
-
-  // --------------------------------------------------------- bhxh
-  // Two fresh instances: the closed loop's backlog (it accepts events far
-  // faster than replies may be sent) must not weigh on the open loop.
   int exit_code = 0;
   std::vector<std::pair<std::string, BotRun>> bot_runs;
-  if (opt.only.empty() || opt.only == "bhxh") {
-    std::atomic<size_t> next{0};
-    for (const bool open_loop : {false, true}) {
-      const std::string sub = dir.File(open_loop ? "bhxh-open" : "bhxh-closed");
-      std::filesystem::create_directories(sub);
-      BotRun r = RunBot(opt, sub, open_loop, reqs, next);
-      if (!r.error.empty()) {
-        std::fprintf(stderr, "bhxh-bot: %s\n", r.error.c_str());
-        return 1;
-      }
-      std::printf("bhxh-bot %s: done\n", open_loop ? "open loop" : "closed loop");
-      std::fflush(stdout);
-      rows.push_back(r.load);
-      bot_runs.emplace_back(open_loop ? "open loop" : "closed loop", std::move(r));
+  std::vector<double> ratios;
+  auto run_bot = [&](const std::string& name, bool open_loop) -> bool {
+    const std::string sub = dir.File("bhxh-" + name);
+    std::filesystem::create_directories(sub);
+    std::atomic<size_t> next{0};  // a fresh database: the events may repeat across instances
+    BotRun r = RunBot(opt, sub, open_loop, reqs, next);
+    if (!r.error.empty()) {
+      std::fprintf(stderr, "bhxh-bot: %s\n", r.error.c_str());
+      return false;
     }
+    std::printf("bhxh-bot %s: done\n", name.c_str());
+    std::fflush(stdout);
+    rows.push_back(r.load);
+    bot_runs.emplace_back(name, std::move(r));
+    return true;
+  };
+  for (int round = 1; round <= opt.rounds; ++round) {
+    const std::string tag = opt.rounds > 1 ? " #" + std::to_string(round) : "";
+    double bare_eps = 0;
+    if (run_bare) {
+      LoadResult closed = ClosedLoop(bare_port, reqs, bare_next, true, opt.connections, opt.duration_s);
+      closed.target = "bare";
+      closed.mode += tag;
+      bare_eps = closed.elapsed_s > 0 ? static_cast<double>(closed.ok) / closed.elapsed_s : 0;
+      rows.push_back(std::move(closed));
+      std::printf("bare listener closed loop%s: done\n", tag.c_str());
+      std::fflush(stdout);
+    }
+    if (run_bhxh) {
+      if (!run_bot("closed" + (tag.empty() ? "" : "-" + std::to_string(round)), false)) return 1;
+      bot_runs.back().first = "closed loop" + tag;
+      rows.back().mode += tag;
+      const LoadResult& h = rows.back();
+      if (bare_eps > 0 && h.elapsed_s > 0) {
+        ratios.push_back((static_cast<double>(h.ok) / h.elapsed_s) / bare_eps);
+      }
+    }
+  }
+  if (run_bare) bare.Stop();
+  if (run_bhxh) {
+    if (!run_bot("open", true)) return 1;
+    bot_runs.back().first = "open loop";
   }
 
   // --------------------------------------------------------- table
-  std::printf("\n%s%s%s%s%s%s%s\n", Pad("target", 7).c_str(), Pad("mode", 16).c_str(),
+  std::printf("\n%s%s%s%s%s%s%s\n", Pad("target", 7).c_str(), Pad("mode", 19).c_str(),
               Pad("events/s", 10, true).c_str(), Pad("p50 ms", 9, true).c_str(),
               Pad("p99 ms", 9, true).c_str(), Pad("max ms", 9, true).c_str(),
               Pad("errors", 8, true).c_str());
@@ -671,15 +715,18 @@ int main(int argc, char** argv) {
     }
     return nullptr;
   };
-  const LoadResult* bc = find("bare", "closed");
-  const LoadResult* hc = find("bhxh", "closed");
   const LoadResult* bo = find("bare", "open");
   const LoadResult* ho = find("bhxh", "open");
   std::printf("\n");
-  if (bc && hc && bc->ok && hc->elapsed_s > 0) {
-    const double ratio = (static_cast<double>(hc->ok) / hc->elapsed_s) / (static_cast<double>(bc->ok) / bc->elapsed_s);
-    std::printf("ratio bhxh/bare, closed-loop throughput: %.1f %%   (target >= 50 %%: %s)\n",
-                100 * ratio, ratio >= 0.5 ? "met" : "NOT met");
+  if (!ratios.empty()) {
+    std::printf("ratio bhxh/bare, closed-loop throughput, per round:");
+    for (double r : ratios) std::printf(" %.1f %%", 100 * r);
+    std::vector<double> sorted = ratios;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t n = sorted.size();
+    const double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    std::printf("\nratio bhxh/bare, closed-loop throughput, median of %zu: %.1f %%   (target >= 50 %%: %s)\n",
+                n, 100 * median, median >= 0.5 ? "met" : "NOT met");
   }
   if (bo && ho && !bo->lat_us.empty() && !ho->lat_us.empty()) {
     const Percentiles pb = Summarize(bo->lat_us), ph = Summarize(ho->lat_us);
