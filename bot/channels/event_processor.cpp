@@ -30,8 +30,11 @@ void LogEvent(const ChannelEvent& e, const char* what, const std::string& error 
 }  // namespace
 
 EventProcessor::EventProcessor(EventProcessorDeps deps, int workers,
-                               std::chrono::minutes human_pause)
-    : deps_(deps), workers_count_(std::max(1, workers)), human_pause_(human_pause) {}
+                               std::chrono::minutes human_pause, size_t max_queued)
+    : deps_(deps),
+      workers_count_(std::max(1, workers)),
+      human_pause_(human_pause),
+      max_queued_(std::max<size_t>(1, max_queued)) {}
 
 EventProcessor::~EventProcessor() { Stop(); }
 
@@ -58,6 +61,20 @@ void EventProcessor::Stop() {
 
 void EventProcessor::Submit(ChannelEvent event) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (overflow_ || outstanding_ >= max_queued_) {
+    // Left in the inbox: a refill reads it back after the events before it,
+    // so each user's events keep their order.
+    if (!overflow_) {
+      overflow_ = true;
+      refill_after_ = event.id - 1;
+    }
+    max_dropped_ = std::max(max_dropped_, event.id);
+    return;
+  }
+  Queue(std::move(event));
+}
+
+void EventProcessor::Queue(ChannelEvent event) {
   const std::string key = UserKey(event);
   per_user_[key].push_back(std::move(event));
   ++outstanding_;
@@ -65,6 +82,40 @@ void EventProcessor::Submit(ChannelEvent event) {
     ready_.push_back(key);
     work_cv_.notify_one();
   }
+}
+
+bool EventProcessor::RefillDue() const {
+  return overflow_ && !refilling_ && outstanding_ <= max_queued_ / 2;
+}
+
+void EventProcessor::Refill(std::unique_lock<std::mutex>& lock) {
+  refilling_ = true;
+  const long long after = refill_after_;
+  // Every event up to this id was committed before the read below starts,
+  // so a short page means all of them were read (or are gone: erased users).
+  const long long dropped_before_read = max_dropped_;
+  const size_t page = std::min<size_t>(1000, max_queued_ - outstanding_);
+  lock.unlock();
+  auto events = deps_.inbox.Pending(page, after);
+  lock.lock();
+  refilling_ = false;
+  if (!events.ok()) {
+    const nlohmann::json line = {{"event", "inbox_refill_failed"}, {"error", events.status().message()}};
+    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    // Try again shortly rather than spin on a failing database.
+    pause_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return !running_; });
+    return;
+  }
+  for (ChannelEvent& e : *events) {
+    refill_after_ = e.id;
+    Queue(std::move(e));
+  }
+  if (events->size() < page) {
+    refill_after_ = std::max(refill_after_, dropped_before_read);
+    if (max_dropped_ <= refill_after_) overflow_ = false;
+  }
+  if (outstanding_ == 0 && !overflow_) idle_cv_.notify_all();
+  if (RefillDue()) work_cv_.notify_one();
 }
 
 Result<size_t> EventProcessor::Recover() {
@@ -88,7 +139,7 @@ Result<size_t> EventProcessor::Recover() {
 
 void EventProcessor::WaitIdle() {
   std::unique_lock<std::mutex> lock(mu_);
-  idle_cv_.wait(lock, [this] { return outstanding_ == 0; });
+  idle_cv_.wait(lock, [this] { return outstanding_ == 0 && !overflow_; });
 }
 
 void EventProcessor::Worker() {
@@ -102,8 +153,12 @@ void EventProcessor::Worker() {
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    work_cv_.wait(lock, [this] { return !ready_.empty() || !running_; });
+    work_cv_.wait(lock, [this] { return !ready_.empty() || !running_ || RefillDue(); });
     if (!running_) return;
+    if (ready_.empty()) {
+      Refill(lock);
+      continue;
+    }
     const std::string key = ready_.front();
     ready_.pop_front();
     busy_[key] = true;
@@ -128,6 +183,7 @@ void EventProcessor::Worker() {
       lock.lock();
       per_user_[key].pop_front();
       --outstanding_;
+      if (RefillDue()) work_cv_.notify_one();
     }
     busy_[key] = false;
     if (per_user_[key].empty()) {
@@ -136,7 +192,7 @@ void EventProcessor::Worker() {
     } else {
       ready_.push_back(key);  // stopped while events remained: they stay pending in the inbox
     }
-    if (outstanding_ == 0) idle_cv_.notify_all();
+    if (outstanding_ == 0 && !overflow_) idle_cv_.notify_all();
   }
 }
 

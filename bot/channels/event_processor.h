@@ -4,6 +4,10 @@
 // the outbox rows of its replies and "event done" commit together, so a
 // crash at any point either redoes the whole turn at restart (event still
 // pending) or finds its replies in the outbox (sent after restart).
+//
+// Memory is bounded whatever the backlog: at most `max_queued` events are
+// held in memory. Beyond that, committed events stay only in the inbox and
+// are read back from it, in id order, as the queue drains.
 #ifndef BHXH_BOT_CHANNELS_EVENT_PROCESSOR_H_
 #define BHXH_BOT_CHANNELS_EVENT_PROCESSOR_H_
 
@@ -45,25 +49,37 @@ struct EventProcessorDeps {
 
 class EventProcessor {
  public:
-  EventProcessor(EventProcessorDeps deps, int workers, std::chrono::minutes human_pause);
+  EventProcessor(EventProcessorDeps deps, int workers, std::chrono::minutes human_pause,
+                 size_t max_queued = 10000);
   ~EventProcessor();
 
   void Start();
   void Stop();  // finishes the events being handled; the rest stay pending in the inbox
 
-  // Queues a committed event (one the inbox reported as inserted).
+  // Queues a committed event (one the inbox reported as inserted). Events
+  // must be submitted in id order (the order of their commits).
   void Submit(ChannelEvent event);
-  // Queues every pending event of the inbox (after a restart). Returns how many.
+  // Queues every pending event of the inbox (after a restart), before any
+  // Submit. Returns how many.
   Result<size_t> Recover();
 
   // Handles one event now on the calling thread (tests, and the workers).
   Status Process(const ChannelEvent& event);
 
-  // Waits until no event is queued or being handled (tests, benchmarks).
+  // Waits until no event is queued, left in the inbox to read back, or being
+  // handled (tests, benchmarks).
   void WaitIdle();
 
  private:
   void Worker();
+  // Adds an event to its user's queue. Requires mu_.
+  void Queue(ChannelEvent event);
+  // True when events wait in the inbox and the queue has room for a page of
+  // them. Requires mu_.
+  bool RefillDue() const;
+  // Reads the next page of events left in the inbox into the queue. Called
+  // with `lock` held; releases it while reading.
+  void Refill(std::unique_lock<std::mutex>& lock);
 
   EventProcessorDeps deps_;
   int workers_count_;
@@ -75,7 +91,14 @@ class EventProcessor {
   std::map<std::string, std::deque<ChannelEvent>> per_user_;
   std::deque<std::string> ready_;  // users with queued events and no worker on them
   std::map<std::string, bool> busy_;
-  size_t outstanding_ = 0;
+  size_t outstanding_ = 0;  // queued or being handled
+  size_t max_queued_;
+  // Overflow: events with ids above refill_after_ (up to max_dropped_) were
+  // committed but not queued; a worker reads them back from the inbox.
+  bool overflow_ = false;
+  bool refilling_ = false;
+  long long refill_after_ = 0;
+  long long max_dropped_ = 0;
   std::vector<std::thread> workers_;
 };
 

@@ -149,12 +149,14 @@ TEST_CASE("recovery queues the events left pending by a crash and handles them i
 
 namespace {
 
-// The harness's stores and engine, with workers that step back for `priority`.
-std::unique_ptr<EventProcessor> Paced(Harness& h, IntakePriority& priority, int workers) {
+// The harness's stores and engine, with workers that step back for
+// `priority` (null: never) and hold at most `max_queued` events in memory.
+std::unique_ptr<EventProcessor> Paced(Harness& h, IntakePriority* priority, int workers,
+                                      size_t max_queued = 10000) {
   return std::make_unique<EventProcessor>(
       EventProcessorDeps{*h.inbox, *h.outbox, *h.state, *h.conversations, *h.questions, *h.unit,
-                         *h.engine, h.clock, nullptr, {}, &priority},
-      workers, minutes(60));
+                         *h.engine, h.clock, nullptr, {}, priority},
+      workers, minutes(60), max_queued);
 }
 
 }  // namespace
@@ -162,7 +164,7 @@ std::unique_ptr<EventProcessor> Paced(Harness& h, IntakePriority& priority, int 
 TEST_CASE("while intake is flooded the workers pause before each event, and still handle them all") {
   Harness h;
   auto priority = testing::FloodedIntake(h.clock, milliseconds(1));
-  auto paced = Paced(h, *priority, 2);
+  auto paced = Paced(h, priority.get(), 2);
   h.Stored(ChannelEventKind::kText, "u1", "p1", "xin chào");
   h.Stored(ChannelEventKind::kText, "u2", "p2", "xin chào");
   h.Stored(ChannelEventKind::kText, "u1", "p3", "cảm ơn");
@@ -178,7 +180,7 @@ TEST_CASE("while intake is flooded the workers pause before each event, and stil
 TEST_CASE("stopping does not wait for a worker's pause to end; its event stays pending") {
   Harness h;
   auto priority = testing::FloodedIntake(h.clock, hours(1));
-  auto paced = Paced(h, *priority, 1);
+  auto paced = Paced(h, priority.get(), 1);
   h.Stored(ChannelEventKind::kText, "u1", "q1", "xin chào");
   paced->Start();
   REQUIRE(paced->Recover().value() == 1);
@@ -188,4 +190,73 @@ TEST_CASE("stopping does not wait for a worker's pause to end; its event stays p
   paced->Stop();
   CHECK(steady_clock::now() - before < seconds(10));
   CHECK(h.inbox->Pending(10)->size() == 1);
+}
+
+namespace {
+
+// Every user's replies were written in the order of their events: the
+// outbox rows' event ids never go down per user.
+bool RepliesInEventOrder(Outbox& outbox, const std::vector<std::string>& users) {
+  for (const auto& user : users) {
+    long long last = 0;
+    for (long long id = 1; id < 1000; ++id) {
+      auto row = outbox.Get(id);
+      if (!row.ok() || !row->has_value() || (*row)->user != user) continue;
+      if ((*row)->event_id < last) return false;
+      last = (*row)->event_id;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a backlog larger than the queue is read back from the inbox, every event once, in order") {
+  Harness h;
+  auto small = Paced(h, nullptr, 3, /*max_queued=*/2);
+  const std::vector<std::string> users = {"u1", "u2", "u3"};
+  const std::vector<std::string> texts = {"xin chào", "mất thẻ bhyt", "cảm ơn", "bhxh tự nguyện"};
+  for (int i = 0; i < 12; ++i) {
+    h.Stored(ChannelEventKind::kText, users[i % 3], "r" + std::to_string(i), texts[i % 4]);
+  }
+  small->Start();
+  REQUIRE(small->Recover().value() == 12);
+  small->WaitIdle();
+  small->Stop();
+  CHECK(h.inbox->Pending(100)->empty());
+  CHECK(h.outbox->CountByStatus(OutboxStatus::kPending).value() >= 12);
+  CHECK(RepliesInEventOrder(*h.outbox, users));
+}
+
+TEST_CASE("events submitted while the queue is full wait in the inbox and are handled after") {
+  Harness h;
+  // Workers pause 20 ms per event, so submissions outrun them.
+  auto priority = testing::FloodedIntake(h.clock, milliseconds(20));
+  auto small = Paced(h, priority.get(), 2, /*max_queued=*/2);
+  small->Start();
+  const std::vector<std::string> users = {"u1", "u2"};
+  for (int i = 0; i < 10; ++i) {
+    small->Submit(h.Stored(ChannelEventKind::kText, users[i % 2], "s" + std::to_string(i),
+                          i % 2 ? "cảm ơn" : "xin chào"));
+  }
+  small->WaitIdle();
+  small->Stop();
+  CHECK(h.inbox->Pending(100)->empty());
+  CHECK(h.outbox->CountByStatus(OutboxStatus::kPending).value() >= 10);
+  CHECK(RepliesInEventOrder(*h.outbox, users));
+}
+
+TEST_CASE("an event erased while waiting in the inbox does not stall the read-back") {
+  Harness h;
+  auto priority = testing::FloodedIntake(h.clock, milliseconds(20));
+  auto small = Paced(h, priority.get(), 1, /*max_queued=*/1);
+  small->Start();
+  small->Submit(h.Stored(ChannelEventKind::kText, "u1", "e0", "xin chào"));
+  const ChannelEvent gone = h.Stored(ChannelEventKind::kText, "u9", "e1", "xin chào");
+  small->Submit(gone);  // the queue is full: left in the inbox
+  REQUIRE(h.inbox->DeleteUser("messenger", "u9").ok());
+  small->Submit(h.Stored(ChannelEventKind::kText, "u2", "e2", "xin chào"));
+  small->WaitIdle();  // returns: the erased event is not waited for
+  small->Stop();
+  CHECK(h.inbox->Pending(100)->empty());
 }
