@@ -100,7 +100,8 @@ void EventProcessor::Refill(std::unique_lock<std::mutex>& lock) {
   lock.lock();
   refilling_ = false;
   if (!events.ok()) {
-    const nlohmann::json line = {{"event", "inbox_refill_failed"}, {"error", events.status().message()}};
+    const nlohmann::json line = {{"event", "inbox_refill_failed"},
+                                 {"error", events.status().message()}};
     std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     // Try again shortly rather than spin on a failing database.
     pause_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return !running_; });
