@@ -13,10 +13,11 @@ void IntakePriority::Answered(std::chrono::microseconds took) {
 }
 
 std::chrono::milliseconds IntakePriority::BackgroundPause() {
-  // Whoever finds the window over re-measures; the others use the last
-  // measurement rather than wait for it.
-  std::unique_lock<std::mutex> lock(measure_mu_, std::try_to_lock);
-  if (lock.owns_lock()) {
+  // Whoever finds the window over re-measures. The others wait for that
+  // (a few atomic operations, at most once per item) rather than act on
+  // the previous window's verdict.
+  {
+    std::lock_guard<std::mutex> lock(measure_mu_);
     const auto now = clock_.Now();
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(now - window_start_);
     if (elapsed.count() < 0) {
