@@ -370,7 +370,11 @@ void HttpServer::Impl::DrainReplies() {
       const auto status = static_cast<http::status_code>(r.response.status);
       Answer(r.request, r.log, status, std::move(r.response.body), r.response.content_type, false,
             {});
-      lines += LogLine(*r.log, status);
+      try {
+        lines += LogLine(*r.log, status);
+      } catch (...) {
+        // Out of memory: the line is lost; every request still ends below.
+      }
     }
     std::fwrite(lines.data(), 1, lines.size(), stderr);
     for (size_t i = 0; i < batch.size(); ++i) EndRequest();

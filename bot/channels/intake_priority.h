@@ -11,9 +11,10 @@
 // "Flooded" is measured, not guessed: the mean number of webhook commits
 // in flight over the last window (Little's law: the sum of their times from
 // parsed to committed, divided by the window), i.e. how many platform
-// requests are waiting on the database at once. At ordinary load that is well under one, however
-// large the backlog of replies: background work then runs flat out. While flooded, every background
-// worker waits `pause` before its next item, which keeps a floor of (workers / pause) items per
+// requests are waiting on the database at once. At ordinary load that is
+// well under one, however large the backlog of replies: background work
+// then runs flat out. While flooded, every background worker waits `pause`
+// before its next item, which keeps a floor of (workers / pause) items per
 // second so replies still flow.
 #ifndef BHXH_BOT_CHANNELS_INTAKE_PRIORITY_H_
 #define BHXH_BOT_CHANNELS_INTAKE_PRIORITY_H_
