@@ -391,9 +391,14 @@ Drain WaitDrained(const std::string& db, const FakeGraph& graph, Clock::time_poi
 
 // ------------------------------------------------------------- report
 
+// 200s per second of the phase (0 for a phase that did not run).
+double EventsPerSecond(const LoadResult& r) {
+  return r.elapsed_s > 0 ? static_cast<double>(r.ok) / r.elapsed_s : 0;
+}
+
 void PrintRow(const LoadResult& r) {
   const Percentiles p = Summarize(r.lat_us);
-  const double eps = r.elapsed_s > 0 ? static_cast<double>(r.ok) / r.elapsed_s : 0;
+  const double eps = EventsPerSecond(r);
   std::printf("%s%s%s%s%s%s%s\n", Pad(r.target, 7).c_str(), Pad(r.mode, 19).c_str(),
               Pad(Fixed(eps, 0), 10, true).c_str(), Pad(Fixed(p.p50_ms, 2), 9, true).c_str(),
               Pad(Fixed(p.p99_ms, 2), 9, true).c_str(), Pad(Fixed(p.max_ms, 2), 9, true).c_str(),
@@ -654,19 +659,23 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   std::vector<std::pair<std::string, BotRun>> bot_runs;
   std::vector<double> ratios;
-  auto run_bot = [&](const std::string& name, bool open_loop) -> bool {
-    const std::string sub = dir.File("bhxh-" + name);
-    std::filesystem::create_directories(sub);
+  // One fresh instance in dir "bhxh-<sub>", its phase's mode suffixed with
+  // `tag`; its figures are printed under `title`.
+  auto run_bot = [&](const std::string& sub, const std::string& title, const std::string& tag,
+                     bool open_loop) -> bool {
+    const std::string path = dir.File("bhxh-" + sub);
+    std::filesystem::create_directories(path);
     std::atomic<size_t> next{0};  // a fresh database: the events may repeat across instances
-    BotRun r = RunBot(opt, sub, open_loop, reqs, next);
+    BotRun r = RunBot(opt, path, open_loop, reqs, next);
     if (!r.error.empty()) {
       std::fprintf(stderr, "bhxh-bot: %s\n", r.error.c_str());
       return false;
     }
-    std::printf("bhxh-bot %s: done\n", name.c_str());
+    std::printf("bhxh-bot %s: done\n", title.c_str());
     std::fflush(stdout);
+    r.load.mode += tag;
     rows.push_back(r.load);
-    bot_runs.emplace_back(name, std::move(r));
+    bot_runs.emplace_back(title, std::move(r));
     return true;
   };
   for (int round = 1; round <= opt.rounds; ++round) {
@@ -676,25 +685,21 @@ int main(int argc, char** argv) {
       LoadResult closed = ClosedLoop(bare_port, reqs, bare_next, true, opt.connections, opt.duration_s);
       closed.target = "bare";
       closed.mode += tag;
-      bare_eps = closed.elapsed_s > 0 ? static_cast<double>(closed.ok) / closed.elapsed_s : 0;
+      bare_eps = EventsPerSecond(closed);
       rows.push_back(std::move(closed));
       std::printf("bare listener closed loop%s: done\n", tag.c_str());
       std::fflush(stdout);
     }
     if (run_bhxh) {
-      if (!run_bot("closed" + (tag.empty() ? "" : "-" + std::to_string(round)), false)) return 1;
-      bot_runs.back().first = "closed loop" + tag;
-      rows.back().mode += tag;
-      const LoadResult& h = rows.back();
-      if (bare_eps > 0 && h.elapsed_s > 0) {
-        ratios.push_back((static_cast<double>(h.ok) / h.elapsed_s) / bare_eps);
-      }
+      const std::string sub = "closed" + (tag.empty() ? "" : "-" + std::to_string(round));
+      if (!run_bot(sub, "closed loop" + tag, tag, false)) return 1;
+      const double bhxh_eps = EventsPerSecond(rows.back());
+      if (bare_eps > 0 && bhxh_eps > 0) ratios.push_back(bhxh_eps / bare_eps);
     }
   }
   if (run_bare) bare.Stop();
   if (run_bhxh) {
-    if (!run_bot("open", true)) return 1;
-    bot_runs.back().first = "open loop";
+    if (!run_bot("open", "open loop", "", true)) return 1;
   }
 
   // --------------------------------------------------------- table

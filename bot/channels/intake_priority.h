@@ -53,7 +53,7 @@ class IntakePriority {
   // intake is flooded. Re-measures when the window has passed.
   std::chrono::milliseconds BackgroundPause();
 
-  // The last measurement (tests, /healthz, logs).
+  // The last measurement (tests).
   bool flooded() const { return flooded_.load(std::memory_order_relaxed); }
   // How many background pauses were asked for, ever (tests, metrics).
   uint64_t pauses() const { return pauses_.load(std::memory_order_relaxed); }
