@@ -171,7 +171,31 @@ struct LoadResult {
   double elapsed_s = 0;
   bool pool_exhausted = false;
   Clock::time_point end;
+  // CPU seconds (user + system) the target process and this process (load
+  // generator, and the fake Graph API for bhxh) used over the phase; -1 when
+  // not measured. Per event they do not drift with the machine's speed the
+  // way events/s does.
+  double server_cpu_s = -1, client_cpu_s = -1;
 };
+
+// User + system CPU seconds `pid` has used so far (its /proc/<pid>/stat),
+// or -1 when unreadable. Resolution: one clock tick (10 ms).
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return -1;
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 struct ThreadStats {
   size_t ok = 0, errors = 0;
@@ -209,8 +233,8 @@ uint32_t Us(Clock::time_point a, Clock::time_point b) {
 // previous one is answered, until `seconds` have passed. Requests are taken
 // from `reqs` through `next`; without `wrap` the run ends early when they
 // run out (each bhxh event must be unique).
-LoadResult ClosedLoop(int port, const std::vector<std::string>& reqs, std::atomic<size_t>& next,
-                      bool wrap, int conns, double seconds) {
+LoadResult ClosedLoop(int port, pid_t server, const std::vector<std::string>& reqs,
+                      std::atomic<size_t>& next, bool wrap, int conns, double seconds) {
   LoadResult res;
   res.mode = "closed " + std::to_string(conns) + " conn";
   std::vector<ThreadStats> stats(static_cast<size_t>(conns));
@@ -250,11 +274,15 @@ LoadResult ClosedLoop(int port, const std::vector<std::string>& reqs, std::atomi
     });
   }
   WaitUntil([&] { return ready.load() == conns; }, std::chrono::seconds(10));
+  const double server_cpu0 = ProcessCpuSeconds(server), client_cpu0 = ProcessCpuSeconds(getpid());
   start = Clock::now();
   deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   go = true;
   for (auto& th : threads) th.join();
   res.end = Clock::now();
+  const double server_cpu1 = ProcessCpuSeconds(server), client_cpu1 = ProcessCpuSeconds(getpid());
+  if (server_cpu0 >= 0 && server_cpu1 >= 0) res.server_cpu_s = server_cpu1 - server_cpu0;
+  if (client_cpu0 >= 0 && client_cpu1 >= 0) res.client_cpu_s = client_cpu1 - client_cpu0;
   res.elapsed_s = MsSince(start, res.end) / 1000.0;
   res.pool_exhausted = exhausted.load();
   Merge(&res, stats);
@@ -464,7 +492,7 @@ BotRun RunBot(const Options& opt, const std::string& dir, bool open_loop,
   if (open_loop) {
     run.load = OpenLoop(bot.port(), reqs, next, false, opt.connections, opt.rate, opt.open_duration_s);
   } else {
-    run.load = ClosedLoop(bot.port(), reqs, next, false, opt.connections, opt.duration_s);
+    run.load = ClosedLoop(bot.port(), bot.pid(), reqs, next, false, opt.connections, opt.duration_s);
   }
   run.load.target = "bhxh";
   run.acked += run.load.ok;
@@ -682,7 +710,7 @@ int main(int argc, char** argv) {
     const std::string tag = opt.rounds > 1 ? " #" + std::to_string(round) : "";
     double bare_eps = 0;
     if (run_bare) {
-      LoadResult closed = ClosedLoop(bare_port, reqs, bare_next, true, opt.connections, opt.duration_s);
+      LoadResult closed = ClosedLoop(bare_port, bare.pid(), reqs, bare_next, true, opt.connections, opt.duration_s);
       closed.target = "bare";
       closed.mode += tag;
       bare_eps = EventsPerSecond(closed);
@@ -720,18 +748,38 @@ int main(int argc, char** argv) {
     }
     return nullptr;
   };
+  // CPU per event: what each 200 cost the target and the load generator.
+  // Unlike events/s it hardly moves with the machine's drifting speed, so it
+  // resolves changes of a few per cent that events/s cannot.
+  std::map<std::string, std::vector<double>> server_us;
+  std::printf("\nCPU per 200 in the closed loops (user + system, from /proc; client = load generator%s):\n",
+              run_bhxh ? " and, for bhxh, the fake Graph API" : "");
+  for (const auto& r : rows) {
+    if (r.server_cpu_s < 0 || r.ok == 0) continue;
+    const double per = 1e6 / static_cast<double>(r.ok);
+    server_us[r.target].push_back(r.server_cpu_s * per);
+    std::printf("  %-5s %-19s server %6.1f us   client %6.1f us   server cores busy %.2f\n",
+                r.target.c_str(), r.mode.c_str(), r.server_cpu_s * per, r.client_cpu_s * per,
+                r.elapsed_s > 0 ? r.server_cpu_s / r.elapsed_s : 0.0);
+  }
+  auto median_of = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  if (!server_us["bare"].empty() && !server_us["bhxh"].empty()) {
+    const double b = median_of(server_us["bare"]), h = median_of(server_us["bhxh"]);
+    std::printf("  median server CPU per 200: bare %.1f us, bhxh %.1f us (bhxh/bare %.2fx)\n", b, h, h / b);
+  }
   const LoadResult* bo = find("bare", "open");
   const LoadResult* ho = find("bhxh", "open");
   std::printf("\n");
   if (!ratios.empty()) {
     std::printf("ratio bhxh/bare, closed-loop throughput, per round:");
     for (double r : ratios) std::printf(" %.1f %%", 100 * r);
-    std::vector<double> sorted = ratios;
-    std::sort(sorted.begin(), sorted.end());
-    const size_t n = sorted.size();
-    const double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    const double median = median_of(ratios);
     std::printf("\nratio bhxh/bare, closed-loop throughput, median of %zu: %.1f %%   (target >= 50 %%: %s)\n",
-                n, 100 * median, median >= 0.5 ? "met" : "NOT met");
+                ratios.size(), 100 * median, median >= 0.5 ? "met" : "NOT met");
   }
   if (bo && ho && !bo->lat_us.empty() && !ho->lat_us.empty()) {
     const Percentiles pb = Summarize(bo->lat_us), ph = Summarize(ho->lat_us);
