@@ -304,7 +304,19 @@ Status NewerSchemaError(const std::string& path, int version) {
 // are per connection and must be set on every open.
 Status Configure(sqlite3* db, const std::string& path) {
   // foreign_keys is a no-op inside a transaction, so set it before any.
-  Status s = ExecScript(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+  //
+  // wal_autocheckpoint: the committing connection copies the WAL back into
+  // the file every 10,000 pages (~40 MB) instead of SQLite's 1,000. A
+  // checkpoint copies each page once however often it was rewritten, and
+  // the hot pages (the inbox's last leaf, its status index, sqlite_sequence)
+  // are rewritten by every commit. Measured with bench_webhook under a
+  // flood of webhooks, alternating builds, 11 pairs: ~10 % less CPU per
+  // webhook and ~10 % more webhooks/s. journal_size_limit then truncates a
+  // WAL that a long reader let grow beyond that back to 64 MB. Online
+  // backups (sqlite3 .backup) read through the WAL, so they are unaffected.
+  Status s = ExecScript(db,
+                        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+                        "PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864;",
                         Describe(path) + ": configure");
   if (!s.ok()) return s;
   // journal_mode answers with the mode in force, which is not WAL when the

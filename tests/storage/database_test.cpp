@@ -45,8 +45,10 @@ TEST_CASE("Opening a new file creates it with WAL, the current schema version an
   CHECK(db->schema_version() == CurrentSchemaVersion());
   CHECK(db->HealthCheck() == "ok");
 
-  std::string journal_mode, foreign_keys, synchronous, busy_timeout;
+  std::string journal_mode, foreign_keys, synchronous, busy_timeout, autocheckpoint, size_limit;
   RequireOk(db->WithConnection([&](sqlite3* c) {
+    autocheckpoint = RawConnection::QueryTextOn(c, "PRAGMA wal_autocheckpoint");
+    size_limit = RawConnection::QueryTextOn(c, "PRAGMA journal_size_limit");
     journal_mode = RawConnection::QueryTextOn(c, "PRAGMA journal_mode");
     foreign_keys = RawConnection::QueryTextOn(c, "PRAGMA foreign_keys");
     synchronous = RawConnection::QueryTextOn(c, "PRAGMA synchronous");
@@ -57,6 +59,8 @@ TEST_CASE("Opening a new file creates it with WAL, the current schema version an
   CHECK(foreign_keys == "1");
   CHECK(synchronous == "1");  // NORMAL
   CHECK(busy_timeout == "5000");
+  CHECK(autocheckpoint == "10000");  // pages
+  CHECK(size_limit == "67108864");   // bytes
 
   // Seen from another connection: the version and the tables are in the file.
   RawConnection raw(path);
