@@ -2,9 +2,8 @@
 
 #include <openssl/crypto.h>
 
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "bot/channels/webhook_parse.h"
 #include "bot/channels/webhook_signature.h"
@@ -85,7 +84,8 @@ void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config,
                         const WebhookIntake& intake) {
   server.AddDeferredRoute(
       "/webhook/messenger", {"GET", "POST"}, kWebhookMaxBodyBytes,
-      [config, intake](const RawHttpRequest& req, Responder respond) {
+      [config, intake, verifier = MessengerSignatureVerifier(config.app_secret)](
+          const RawHttpRequest& req, Responder respond) {
         if (req.method == "GET") {
           auto get = [&](const char* k) {
             auto it = req.query.find(k);
@@ -105,8 +105,7 @@ void AddMessengerRoutes(HttpServer& server, const MessengerConfig& config,
         }
         const std::string sig256 = Header(req, "x-hub-signature-256");
         const std::string sig1 = Header(req, "x-hub-signature");
-        if ((sig256.empty() && sig1.empty()) ||
-            !VerifyMessengerSignature(req.body, sig256, sig1, config.app_secret)) {
+        if ((sig256.empty() && sig1.empty()) || !verifier.Verify(req.body, sig256, sig1)) {
           respond(Json(401, {{"error", "invalid signature"}}, "bad signature"));
           return;
         }

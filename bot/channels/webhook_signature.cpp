@@ -1,5 +1,6 @@
 #include "bot/channels/webhook_signature.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -74,17 +75,57 @@ bool HmacBytes(const EVP_MD* md, std::string_view key, std::string_view message,
          nullptr;
 }
 
-// Constant-time check of `hex_header` (already without its prefix) against
-// HMAC(md, secret, body).
-bool MatchesHmac(const EVP_MD* md, size_t digest_bytes, std::string_view hex_header,
-                 std::string_view body, std::string_view secret) {
-  const auto expected_from_header = DecodeHex(hex_header, digest_bytes);
-  if (!expected_from_header) return false;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (!HmacBytes(md, secret, body, mac, &mac_len) || mac_len != digest_bytes) return false;
-  return CRYPTO_memcmp(mac, expected_from_header->data(), digest_bytes) == 0;
-}
+}  // namespace
+
+// An HMAC context keyed once; each Mac() works on a copy of it.
+class MessengerSignatureVerifier::KeyedHmac {
+ public:
+  // Null when OpenSSL cannot provide HMAC with `digest` ("SHA256", "SHA1").
+  static std::shared_ptr<const KeyedHmac> Make(const char* digest, std::string_view key,
+                                               size_t digest_bytes) {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (mac == nullptr) return nullptr;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);  // the context keeps its own reference
+    if (ctx == nullptr) return nullptr;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+        OSSL_PARAM_construct_end()};
+    if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) !=
+        1) {
+      EVP_MAC_CTX_free(ctx);
+      return nullptr;
+    }
+    return std::shared_ptr<const KeyedHmac>(new KeyedHmac(ctx, digest_bytes));
+  }
+  ~KeyedHmac() { EVP_MAC_CTX_free(keyed_); }
+  KeyedHmac(const KeyedHmac&) = delete;
+  KeyedHmac& operator=(const KeyedHmac&) = delete;
+
+  // Constant-time check of `hex_header` (already without its prefix)
+  // against the HMAC of `body`.
+  bool Matches(std::string_view hex_header, std::string_view body) const {
+    const auto expected_from_header = DecodeHex(hex_header, digest_bytes_);
+    if (!expected_from_header) return false;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
+    if (ctx == nullptr) return false;
+    static const unsigned char kEmpty = 0;
+    const auto* data = body.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(body.data());
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    size_t mac_len = 0;
+    const bool ok = EVP_MAC_update(ctx, data, body.size()) == 1 &&
+                    EVP_MAC_final(ctx, mac, &mac_len, sizeof mac) == 1 && mac_len == digest_bytes_;
+    EVP_MAC_CTX_free(ctx);
+    return ok && CRYPTO_memcmp(mac, expected_from_header->data(), digest_bytes_) == 0;
+  }
+
+ private:
+  KeyedHmac(EVP_MAC_CTX* keyed, size_t digest_bytes) : keyed_(keyed), digest_bytes_(digest_bytes) {}
+  EVP_MAC_CTX* keyed_;
+  size_t digest_bytes_;
+};
+
+namespace {
 
 bool Sha256Bytes(std::string_view message, unsigned char* out) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -119,21 +160,31 @@ std::string Sha256Hex(std::string_view message) {
   return ToHex(digest, kSha256Bytes);
 }
 
-bool VerifyMessengerSignature(std::string_view raw_body, std::string_view signature_256,
-                              std::string_view signature_sha1, std::string_view app_secret) {
+MessengerSignatureVerifier::MessengerSignatureVerifier(std::string_view app_secret) {
   // An empty secret is a configuration error; an HMAC keyed with it can be
   // computed by anyone, so it must never verify.
-  if (app_secret.empty()) return false;
+  if (app_secret.empty()) return;
+  sha256_ = KeyedHmac::Make("SHA256", app_secret, kSha256Bytes);
+  sha1_ = KeyedHmac::Make("SHA1", app_secret, kSha1Bytes);
+}
+
+bool MessengerSignatureVerifier::Verify(std::string_view raw_body, std::string_view signature_256,
+                                        std::string_view signature_sha1) const {
   signature_256 = TrimOws(signature_256);
   if (!signature_256.empty()) {
     // Never fall back to sha1 when -256 is present: a downgrade to the weaker
     // header must not rescue a wrong -256 one.
     if (!ConsumePrefix(&signature_256, kSha256Prefix)) return false;
-    return MatchesHmac(EVP_sha256(), kSha256Bytes, signature_256, raw_body, app_secret);
+    return sha256_ && sha256_->Matches(signature_256, raw_body);
   }
   signature_sha1 = TrimOws(signature_sha1);
   if (signature_sha1.empty() || !ConsumePrefix(&signature_sha1, kSha1Prefix)) return false;
-  return MatchesHmac(EVP_sha1(), kSha1Bytes, signature_sha1, raw_body, app_secret);
+  return sha1_ && sha1_->Matches(signature_sha1, raw_body);
+}
+
+bool VerifyMessengerSignature(std::string_view raw_body, std::string_view signature_256,
+                              std::string_view signature_sha1, std::string_view app_secret) {
+  return MessengerSignatureVerifier(app_secret).Verify(raw_body, signature_256, signature_sha1);
 }
 
 bool VerifyZaloSignature(std::string_view raw_body, std::string_view header,

