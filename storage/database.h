@@ -25,13 +25,24 @@ namespace bhxh {
 // damaged by an older binary.
 int CurrentSchemaVersion();
 
+struct DatabaseOptions {
+  // WAL pages after which a background thread copies the WAL back into the
+  // database file (a checkpoint), instead of the committing connection:
+  // the writer never waits for a checkpoint or its fsync. Larger means
+  // fewer copies of the pages every commit rewrites (the inbox's last leaf,
+  // its indexes' last leaves, sqlite_sequence) and a larger -wal file
+  // (4 KB per page). See docs/architecture.md, "Checkpoints".
+  int checkpoint_pages = 10000;
+};
+
 class Database {
  public:
   // Opens (creating if needed) the database file at `path` (":memory:" for
   // tests that need no file), creating its parent directory, and migrates it.
   // Errors: Unavailable (cannot open/create), FailedPrecondition (newer
   // schema), Internal (a migration failed; nothing of it is applied).
-  static Result<std::unique_ptr<Database>> Open(const std::string& path);
+  static Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                DatabaseOptions options = {});
   // Lets the writer commit what is queued, then closes every connection.
   ~Database();
   Database(const Database&) = delete;
@@ -90,13 +101,27 @@ class Database {
   size_t batches_committed() const { return batches_committed_.load(); }
   // InTransaction calls queued and not yet taken by the writer.
   size_t transactions_queued() const;
+  // Background checkpoints run, and those that failed (the checkpointer
+  // could not open its connection, or SQLite reported an error; the next
+  // request tries again). A checkpoint that a reader's snapshot kept from
+  // copying every page still counts as run.
+  size_t checkpoints_run() const { return checkpoints_run_.load(); }
+  size_t checkpoints_failed() const { return checkpoints_failed_.load(); }
+  // Times the WAL started over from its beginning (after a complete
+  // checkpoint), as seen by the writing connection's commits.
+  size_t wal_restarts() const { return wal_restarts_.load(); }
 
  private:
   struct QueuedWork;
   class WritingLock;
-  Database(sqlite3* db, std::string path);
+  Database(sqlite3* db, std::string path, DatabaseOptions options);
   void StartWriter();
   void WriterLoop();
+  // The WAL hook of the writing connection: after each commit, with the
+  // WAL's size in pages.
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
+  void CheckpointerLoop();
+  bool Checkpoint();
   void CommitBatch(std::vector<QueuedWork>& batch);
   // The transaction of a caller that holds the writing connection already.
   Status InlineTransaction(const std::function<Status(sqlite3*)>& work);
@@ -118,6 +143,22 @@ class Database {
   std::atomic<size_t> batches_started_{0};
   std::atomic<size_t> batches_committed_{0};
   std::thread writer_;
+
+  // Checkpoints (file databases only): requested by OnWalCommit, run by
+  // the checkpointer thread on its own connection.
+  DatabaseOptions options_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_requested_ = false;  // guarded by checkpoint_mu_
+  bool checkpointer_stopping_ = false; // guarded by checkpoint_mu_
+  // The checkpointer copied every frame it found: the next commit copies
+  // the rest, so that the WAL can restart.
+  std::atomic<bool> finish_checkpoint_{false};
+  int last_wal_pages_ = 0;  // the WAL's size at the last commit; under mu_
+  std::atomic<size_t> wal_restarts_{0};
+  std::atomic<size_t> checkpoints_run_{0};
+  std::atomic<size_t> checkpoints_failed_{0};
+  std::thread checkpointer_;
 
   std::mutex readers_mu_;
   std::condition_variable reader_idle_;
