@@ -59,19 +59,35 @@ void EventProcessor::Stop() {
   workers_.clear();
 }
 
-void EventProcessor::Submit(ChannelEvent event) {
+void EventProcessor::Submit(ChannelEvent event) noexcept {
   std::lock_guard<std::mutex> lock(mu_);
-  if (overflow_ || outstanding_ >= max_queued_) {
-    // Left in the inbox: a refill reads it back after the events before it,
-    // so each user's events keep their order.
-    if (!overflow_) {
-      overflow_ = true;
-      refill_after_ = event.id - 1;
+  if (!overflow_ && outstanding_ < max_queued_) {
+    try {
+      Queue(std::move(event));
+      return;
+    } catch (...) {
+      // Out of memory: left in the inbox, below.
     }
-    max_dropped_ = std::max(max_dropped_, event.id);
-    return;
   }
-  Queue(std::move(event));
+  LeaveInInboxLocked(event.id);
+}
+
+void EventProcessor::LeaveInInbox(long long id) noexcept {
+  std::lock_guard<std::mutex> lock(mu_);
+  LeaveInInboxLocked(id);
+}
+
+void EventProcessor::LeaveInInboxLocked(long long id) {
+  // A refill reads it back after the events before it, and every event
+  // submitted after it goes the same way until the read-back has caught up,
+  // so each user's events keep their order.
+  if (!overflow_) {
+    overflow_ = true;
+    refill_after_ = id - 1;
+  }
+  max_dropped_ = std::max(max_dropped_, id);
+  // A worker waiting for work must see the read-back to do.
+  work_cv_.notify_one();
 }
 
 void EventProcessor::Queue(ChannelEvent event) {

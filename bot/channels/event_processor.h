@@ -57,8 +57,15 @@ class EventProcessor {
   void Stop();  // finishes the events being handled; the rest stay pending in the inbox
 
   // Queues a committed event (one the inbox reported as inserted). Events
-  // must be submitted in id order (the order of their commits).
-  void Submit(ChannelEvent event);
+  // must be submitted in id order (the order of their commits). Does not
+  // throw: an event it cannot queue (out of memory) is left in the inbox,
+  // as LeaveInInbox.
+  void Submit(ChannelEvent event) noexcept;
+  // Takes the committed event `id` as submitted without holding it: a
+  // worker reads it back from the inbox, after the events submitted before
+  // it. For a caller that could not even build the event to submit; does
+  // not allocate, and does not throw.
+  void LeaveInInbox(long long id) noexcept;
   // Queues every pending event of the inbox (after a restart), before any
   // Submit. Returns how many.
   Result<size_t> Recover();
@@ -74,6 +81,8 @@ class EventProcessor {
   void Worker();
   // Adds an event to its user's queue. Requires mu_.
   void Queue(ChannelEvent event);
+  // LeaveInInbox with mu_ held.
+  void LeaveInInboxLocked(long long id);
   // True when events wait in the inbox and the queue has room for a page of
   // them. Requires mu_.
   bool RefillDue() const;

@@ -70,9 +70,16 @@ void Accept(Result<WebhookParse> parsed, const WebhookIntake& intake, Responder 
         }
         for (size_t i = 0; i < events->size(); ++i) {
           if (!(*inserted)[i]) continue;  // a redelivery: already handled or queued
-          ChannelEvent e = (*events)[i];
-          e.id = ids[i];
-          intake.processor.Submit(std::move(e));
+          try {
+            ChannelEvent e = (*events)[i];
+            e.id = ids[i];
+            intake.processor.Submit(std::move(e));
+          } catch (...) {
+            // Out of memory copying it. It is committed, and a redelivery
+            // would be taken for a duplicate: the processor must still
+            // learn of it, and reads it back from the inbox.
+            intake.processor.LeaveInInbox(ids[i]);
+          }
         }
         respond(Ok(std::move(note)));
       });

@@ -246,6 +246,21 @@ TEST_CASE("events submitted while the queue is full wait in the inbox and are ha
   CHECK(RepliesInEventOrder(*h.outbox, users));
 }
 
+TEST_CASE("an event left in the inbox by its submitter is read back, before the user's next ones") {
+  // What the webhook route does when it cannot copy a committed event.
+  Harness h;
+  h.processor->Start();
+  const ChannelEvent first = h.Stored(ChannelEventKind::kText, "u1", "l0", "xin chào");
+  h.processor->LeaveInInbox(first.id);
+  h.processor->Submit(h.Stored(ChannelEventKind::kText, "u1", "l1", "mất thẻ bhyt"));
+  h.processor->Submit(h.Stored(ChannelEventKind::kText, "u2", "l2", "cảm ơn"));
+  h.processor->WaitIdle();  // an idle worker was woken for the read-back
+  h.processor->Stop();
+  CHECK(h.inbox->Pending(100)->empty());
+  CHECK(h.outbox->CountByStatus(OutboxStatus::kPending).value() >= 3);
+  CHECK(RepliesInEventOrder(*h.outbox, {"u1", "u2"}));
+}
+
 TEST_CASE("an event erased while waiting in the inbox does not stall the read-back") {
   Harness h;
   auto priority = testing::FloodedIntake(h.clock, milliseconds(20));
