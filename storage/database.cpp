@@ -3,16 +3,15 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
-#include <future>
-#include <thread>
-#include <vector>
-
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "storage/sqlite_statement.h"
 

@@ -149,8 +149,8 @@ class Database {
   DatabaseOptions options_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
-  bool checkpoint_requested_ = false;  // guarded by checkpoint_mu_
-  bool checkpointer_stopping_ = false; // guarded by checkpoint_mu_
+  bool checkpoint_requested_ = false;   // guarded by checkpoint_mu_
+  bool checkpointer_stopping_ = false;  // guarded by checkpoint_mu_
   // The checkpointer copied every frame it found: the next commit copies
   // the rest, so that the WAL can restart.
   std::atomic<bool> finish_checkpoint_{false};

@@ -492,7 +492,8 @@ BotRun RunBot(const Options& opt, const std::string& dir, bool open_loop,
   if (open_loop) {
     run.load = OpenLoop(bot.port(), reqs, next, false, opt.connections, opt.rate, opt.open_duration_s);
   } else {
-    run.load = ClosedLoop(bot.port(), bot.pid(), reqs, next, false, opt.connections, opt.duration_s);
+    run.load =
+        ClosedLoop(bot.port(), bot.pid(), reqs, next, false, opt.connections, opt.duration_s);
   }
   run.load.target = "bhxh";
   run.acked += run.load.ok;
@@ -710,7 +711,8 @@ int main(int argc, char** argv) {
     const std::string tag = opt.rounds > 1 ? " #" + std::to_string(round) : "";
     double bare_eps = 0;
     if (run_bare) {
-      LoadResult closed = ClosedLoop(bare_port, bare.pid(), reqs, bare_next, true, opt.connections, opt.duration_s);
+      LoadResult closed =
+          ClosedLoop(bare_port, bare.pid(), reqs, bare_next, true, opt.connections, opt.duration_s);
       closed.target = "bare";
       closed.mode += tag;
       bare_eps = EventsPerSecond(closed);
@@ -752,8 +754,9 @@ int main(int argc, char** argv) {
   // Unlike events/s it hardly moves with the machine's drifting speed, so it
   // resolves changes of a few per cent that events/s cannot.
   std::map<std::string, std::vector<double>> server_us;
-  std::printf("\nCPU per 200 in the closed loops (user + system, from /proc; client = load generator%s):\n",
-              run_bhxh ? " and, for bhxh, the fake Graph API" : "");
+  std::printf(
+      "\nCPU per 200 in the closed loops (user + system, from /proc; client = load generator%s):\n",
+      run_bhxh ? " and, for bhxh, the fake Graph API" : "");
   for (const auto& r : rows) {
     if (r.server_cpu_s < 0 || r.ok == 0) continue;
     const double per = 1e6 / static_cast<double>(r.ok);
@@ -769,7 +772,8 @@ int main(int argc, char** argv) {
   };
   if (!server_us["bare"].empty() && !server_us["bhxh"].empty()) {
     const double b = median_of(server_us["bare"]), h = median_of(server_us["bhxh"]);
-    std::printf("  median server CPU per 200: bare %.1f us, bhxh %.1f us (bhxh/bare %.2fx)\n", b, h, h / b);
+    std::printf("  median server CPU per 200: bare %.1f us, bhxh %.1f us (bhxh/bare %.2fx)\n", b, h,
+                h / b);
   }
   const LoadResult* bo = find("bare", "open");
   const LoadResult* ho = find("bhxh", "open");
@@ -778,8 +782,10 @@ int main(int argc, char** argv) {
     std::printf("ratio bhxh/bare, closed-loop throughput, per round:");
     for (double r : ratios) std::printf(" %.1f %%", 100 * r);
     const double median = median_of(ratios);
-    std::printf("\nratio bhxh/bare, closed-loop throughput, median of %zu: %.1f %%   (target >= 50 %%: %s)\n",
-                ratios.size(), 100 * median, median >= 0.5 ? "met" : "NOT met");
+    std::printf(
+        "\nratio bhxh/bare, closed-loop throughput, median of %zu: %.1f %%   (target >= 50 %%: "
+        "%s)\n",
+        ratios.size(), 100 * median, median >= 0.5 ? "met" : "NOT met");
   }
   if (bo && ho && !bo->lat_us.empty() && !ho->lat_us.empty()) {
     const Percentiles pb = Summarize(bo->lat_us), ph = Summarize(ho->lat_us);
