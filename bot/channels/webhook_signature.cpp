@@ -77,7 +77,7 @@ bool HmacBytes(const EVP_MD* md, std::string_view key, std::string_view message,
 
 }  // namespace
 
-// An HMAC context keyed once; each Mac() works on a copy of it.
+// An HMAC context keyed once; each Matches() works on a copy of it.
 class MessengerSignatureVerifier::KeyedHmac {
  public:
   // Null when OpenSSL cannot provide HMAC with `digest` ("SHA256", "SHA1").

@@ -30,9 +30,8 @@ class MessengerSignatureVerifier {
   bool Verify(std::string_view raw_body, std::string_view signature_256,
               std::string_view signature_sha1) const;
 
-  class KeyedHmac;
-
  private:
+  class KeyedHmac;
   // Null when the secret is empty (nothing verifies) or OpenSSL failed.
   std::shared_ptr<const KeyedHmac> sha256_, sha1_;
 };
