@@ -91,13 +91,21 @@ void EventProcessor::LeaveInInboxLocked(long long id) {
 }
 
 void EventProcessor::Queue(ChannelEvent event) {
+  // Either the event is queued, or (out of memory) nothing a worker would
+  // see has changed: Submit then leaves it in the inbox, and it must not be
+  // handled twice. Empty map entries left behind are harmless.
   const std::string key = UserKey(event);
-  per_user_[key].push_back(std::move(event));
-  ++outstanding_;
-  if (!busy_[key] && per_user_[key].size() == 1) {
-    ready_.push_back(key);
-    work_cv_.notify_one();
+  std::deque<ChannelEvent>& queue = per_user_[key];
+  const bool wake = !busy_[key] && queue.empty();
+  if (wake) ready_.push_back(key);
+  try {
+    queue.push_back(std::move(event));
+  } catch (...) {
+    if (wake) ready_.pop_back();
+    throw;
   }
+  ++outstanding_;
+  if (wake) work_cv_.notify_one();
 }
 
 bool EventProcessor::RefillDue() const {

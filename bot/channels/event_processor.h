@@ -79,7 +79,8 @@ class EventProcessor {
 
  private:
   void Worker();
-  // Adds an event to its user's queue. Requires mu_.
+  // Adds an event to its user's queue. Requires mu_. On an exception
+  // (out of memory) nothing is queued.
   void Queue(ChannelEvent event);
   // LeaveInInbox with mu_ held.
   void LeaveInInboxLocked(long long id);
