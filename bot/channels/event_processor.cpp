@@ -86,8 +86,10 @@ void EventProcessor::LeaveInInboxLocked(long long id) {
     refill_after_ = id - 1;
   }
   max_dropped_ = std::max(max_dropped_, id);
-  // A worker waiting for work must see the read-back to do.
-  work_cv_.notify_one();
+  // An idle worker must learn of a read-back it can do now (a short queue).
+  // Not on every event left while the queue is full: under a flood that is
+  // thousands of wake-ups a second for workers with nothing to do yet.
+  if (RefillDue()) work_cv_.notify_one();
 }
 
 void EventProcessor::Queue(ChannelEvent event) {
