@@ -71,6 +71,14 @@ struct Harness {
     REQUIRE(row->has_value());
     return **row;
   }
+  // Polls until row `id` is sent, for up to 2.5 s (a background sender).
+  bool WaitUntilSent(long long id) {
+    for (int i = 0; i < 1250; ++i) {
+      if (Row(id).status == OutboxStatus::kSent) return true;
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+    return Row(id).status == OutboxStatus::kSent;
+  }
 };
 
 }  // namespace
@@ -147,9 +155,7 @@ TEST_CASE("the background sender delivers rows enqueued while it runs") {
   h.sender->Start();
   const long long id = h.Enqueue("u9", "hello");
   h.sender->Wake();
-  for (int i = 0; i < 500 && h.Row(id).status != OutboxStatus::kSent; ++i) {
-    std::this_thread::sleep_for(milliseconds(5));
-  }
+  (void)h.WaitUntilSent(id);
   h.sender->Stop();
   CHECK(h.Row(id).status == OutboxStatus::kSent);
 }
@@ -161,9 +167,7 @@ TEST_CASE("while intake is flooded the workers pause before each send, and still
   const long long a = h.Enqueue("u1", "first");
   const long long b = h.Enqueue("u1", "second");
   h.sender->Start();
-  for (int i = 0; i < 1000 && h.Row(b).status != OutboxStatus::kSent; ++i) {
-    std::this_thread::sleep_for(milliseconds(2));
-  }
+  (void)h.WaitUntilSent(b);
   h.sender->Stop();
   CHECK(h.Row(a).status == OutboxStatus::kSent);
   CHECK(h.Row(b).status == OutboxStatus::kSent);
